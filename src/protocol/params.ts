@@ -1,0 +1,55 @@
+import type { HistoryEvent } from '../history/event.js';
+
+/** Parameters of the `leader` action. */
+export interface LeaderParams {
+  /** Number of slaves in the run, an integer from 1 to the documented maximum. */
+  readonly n: number;
+  /** Short safe token naming the run; every queue and exchange of the run is named from it. */
+  readonly runId: string;
+  /** amqp:// or amqps:// URL of the broker. */
+  readonly amqpUrl: string;
+  /** Per-run HMAC key; every protocol message of the run is signed with it. Never logged or returned. */
+  readonly signingKey: string;
+  /** Lease of one grant in milliseconds; the leader revokes a holder whose append it has not seen by then. */
+  readonly leaseMs?: number;
+  /** Deadline of the whole activation in milliseconds, used when `__OW_DEADLINE` is not set. */
+  readonly timeoutMs?: number;
+  /** When true the result carries the leader's history events. */
+  readonly history?: boolean;
+}
+
+/** Parameters of the `slave` action. */
+export interface SlaveParams {
+  /** This slave's id, an integer in 0..n-1. */
+  readonly id: number;
+  readonly n: number;
+  readonly runId: string;
+  readonly amqpUrl: string;
+  readonly signingKey: string;
+  readonly timeoutMs?: number;
+  readonly history?: boolean;
+}
+
+/** What a slave returns: the agreed list, identical in every slave of the run. */
+export interface SlaveResult {
+  readonly id: number;
+  /** The value this slave drew and appended. */
+  readonly value: number;
+  /** The agreed list: one value per committed slave, in the order of the grants. */
+  readonly list: number[];
+  /** Index of this slave's value in `list`. */
+  readonly position: number;
+  /** Slave ids whose values are not in the list (revoked or abandoned), ascending. */
+  readonly missing: number[];
+  /** Messages this slave received and dropped (bad signature, malformed, foreign, replayed, stale). */
+  readonly dropped: number;
+  readonly history?: HistoryEvent[];
+}
+
+/**
+ * What the leader returns. On a complete run it is empty (OpenWhisk results are dictionaries),
+ * or carries only `history` when that was asked for.
+ */
+export interface LeaderResult {
+  readonly history?: HistoryEvent[];
+}
