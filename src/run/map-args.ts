@@ -1,0 +1,188 @@
+import { parseArgs } from 'node:util';
+
+import { UsageError } from './errors.js';
+
+/** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
+export const DEFAULT_AMQP_URL = 'amqp://localhost';
+/** Default manifest, relative to the working directory. */
+export const DEFAULT_MANIFEST = 'manifest.yaml';
+
+/** What `npm run map -- N [options]` was asked to do. */
+export interface MapCommand {
+  /** Number of slaves, 1..maxN. */
+  readonly n: number;
+  /** Print one JSON object on stdout instead of the human report. */
+  readonly json: boolean;
+  readonly amqpUrl: string;
+  readonly apihost?: string;
+  readonly auth?: string;
+  /** Use the embedded controller even when an OpenWhisk is configured. */
+  readonly local: boolean;
+  /** Deadline of the whole round, and of each action. */
+  readonly timeoutMs?: number;
+  readonly leaseMs?: number;
+  /** How often a failed slave is re-invoked with the same id. Default 0: report it to the leader instead. */
+  readonly retries: number;
+  readonly historyFile?: string;
+  readonly plotFile?: string;
+  readonly manifest: string;
+  /** Print stacks of unexpected errors. */
+  readonly debug: boolean;
+}
+
+/** The parsed command line: either a run or a request for help. */
+export type MapInvocation =
+  { readonly kind: 'help' } | { readonly kind: 'run'; readonly command: MapCommand };
+
+/** One-line usage, printed after every usage error. */
+export function mapUsageLine(maxN: number): string {
+  return `usage: npm run map -- N [options]   (N = 1..${maxN}; --help lists the options)`;
+}
+
+/** The full `--help` text. */
+export function mapHelp(maxN: number): string {
+  return `Runs one synchronized round: a leader and N slaves agree on one list of N random integers.
+
+usage: npm run map -- N [options]
+
+  N                    number of slave actions, 1..${maxN}
+  --json               print one JSON object on stdout (runId, n, agree, list, results, elapsedMs, ...)
+  --amqp-url URL       RabbitMQ broker (default: $AMQP_URL, else ${DEFAULT_AMQP_URL})
+  --apihost HOST       OpenWhisk API host (default: __OW_API_HOST, ~/.wskprops, else the embedded controller)
+  --auth KEY           OpenWhisk API key uuid:key (default: __OW_API_KEY, ~/.wskprops)
+  --local              use the embedded controller even when an OpenWhisk is configured
+  --timeout-ms MS      deadline of the round and of each action
+  --lease-ms MS        lease of one write grant; a holder that does not append in time is revoked
+  --retries K          re-invoke a failed slave up to K times with the same id (default 0)
+  --history FILE       write the run's JSONL history to FILE and check it (a failed check exits 1)
+  --plot FILE.svg      draw the run's timeline as SVG
+  --manifest FILE      deployment manifest (default ${DEFAULT_MANIFEST})
+  --debug              print stack traces of unexpected errors
+  -h, --help           show this help
+
+Exit status: 0 when the leader succeeded and all N slaves returned the same list of N integers in
+0..1000; 1 when the run failed or disagreed; 2 for usage errors.`;
+}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  'amqp-url': { type: 'string' },
+  apihost: { type: 'string' },
+  auth: { type: 'string' },
+  local: { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  'lease-ms': { type: 'string' },
+  retries: { type: 'string' },
+  history: { type: 'string' },
+  plot: { type: 'string' },
+  manifest: { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Parses the arguments after `npm run map --`. Throws {@link UsageError} with a one-line message for
+ * anything malformed: a missing, non-integer, zero, negative or too large N, an unknown option, a
+ * malformed number or broker URL.
+ */
+export function parseMapArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  maxN: number,
+): MapInvocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error, argv, maxN));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { kind: 'help' };
+
+  if (positionals.length === 0) throw new UsageError(`missing N, the number of slaves (1..${maxN})`);
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one N, got ${positionals.length} arguments: ${positionals.join(' ')}`);
+  }
+  const n = parseCount(positionals[0] ?? '', maxN);
+
+  const amqpUrl = values['amqp-url'] ?? nonEmpty(env.AMQP_URL) ?? DEFAULT_AMQP_URL;
+  checkAmqpUrl(amqpUrl, values['amqp-url'] === undefined ? 'AMQP_URL' : '--amqp-url');
+  if (values.plot !== undefined && !values.plot.endsWith('.svg')) {
+    throw new UsageError(`--plot expects a file name ending in .svg, got ${JSON.stringify(values.plot)}`);
+  }
+  const timeoutMs = optionalInteger(values['timeout-ms'], '--timeout-ms', 1);
+  const leaseMs = optionalInteger(values['lease-ms'], '--lease-ms', 1);
+  const command: MapCommand = {
+    n,
+    json: values.json === true,
+    amqpUrl,
+    local: values.local === true,
+    retries: optionalInteger(values.retries, '--retries', 0) ?? 0,
+    manifest: values.manifest ?? DEFAULT_MANIFEST,
+    debug: values.debug === true,
+    ...(values.apihost === undefined ? {} : { apihost: nonBlank(values.apihost, '--apihost') }),
+    ...(values.auth === undefined ? {} : { auth: nonBlank(values.auth, '--auth') }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(leaseMs === undefined ? {} : { leaseMs }),
+    ...(values.history === undefined ? {} : { historyFile: nonBlank(values.history, '--history') }),
+    ...(values.plot === undefined ? {} : { plotFile: values.plot }),
+  };
+  if (
+    command.leaseMs !== undefined &&
+    command.timeoutMs !== undefined &&
+    command.leaseMs >= command.timeoutMs
+  ) {
+    throw new UsageError(`--lease-ms (${command.leaseMs}) must be below --timeout-ms (${command.timeoutMs})`);
+  }
+  return { kind: 'run', command };
+}
+
+function parseCount(text: string, maxN: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > maxN) {
+    throw new UsageError(`N must be an integer from 1 to ${maxN}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+function optionalInteger(text: string | undefined, name: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${name} must be an integer of at least ${min}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function checkAmqpUrl(url: string, origin: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new UsageError(`${origin} is not a URL (expected amqp://user:password@host:5672)`);
+  }
+  if (protocol !== 'amqp:' && protocol !== 'amqps:') {
+    throw new UsageError(`${origin} must start with amqp:// or amqps://, got ${protocol}//`);
+  }
+}
+
+function nonBlank(value: string, name: string): string {
+  if (value.trim() === '') throw new UsageError(`${name} must not be empty`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function describeParseError(error: unknown, argv: readonly string[], maxN: number): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // parseArgs reads "-5" as an option; for the user it is a negative N.
+  const negative = argv.find((arg) => /^-\d/.test(arg));
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && negative !== undefined) {
+    return `N must be an integer from 1 to ${maxN}, got ${JSON.stringify(negative)}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // Node's own wording points at "--" and argv conventions; keep its first sentence only.
+  return (message.split('\n')[0] ?? message).replace(/\. To specify a positional argument.*$/, '');
+}
