@@ -1,0 +1,82 @@
+import type { HistoryEvent } from './event.js';
+import { checkAgreement } from './properties/agreement.js';
+import { checkFencing } from './properties/fencing.js';
+import { checkMutualExclusion } from './properties/mutual-exclusion.js';
+import { checkTermination } from './properties/termination.js';
+import { checkValidity } from './properties/validity.js';
+import {
+  PROPERTIES,
+  PROPERTY_STATEMENTS,
+  type CheckReport,
+  type Finding,
+  type PropertyName,
+  type PropertyResult,
+  type RunReport,
+  type RunSummary,
+} from './report.js';
+import { splitRuns, type RunView } from './run-view.js';
+
+/** Options of {@link checkHistory}. */
+export interface CheckOptions {
+  /**
+   * Set when every party recorded its times on one clock (one machine): then each append must also lie
+   * after its grant and, when committed, before its commit. Default: `false` — only the leader's own
+   * events are compared in time.
+   */
+  readonly sharedClock?: boolean;
+  /** Check only this run. Default: every run id present in the history. */
+  readonly runId?: string;
+}
+
+/**
+ * Judges a recorded history, run by run, against Mutual exclusion, Agreement, Validity, Termination
+ * and Fencing. The events may come in any order (they are sorted by `t`, stably) and may mix runs.
+ *
+ * @returns one report per run id, each property passed or failed with its concrete violations.
+ */
+export function checkHistory(events: readonly HistoryEvent[], options: CheckOptions = {}): CheckReport {
+  const sharedClock = options.sharedClock ?? false;
+  const runs = splitRuns(events)
+    .filter((run) => options.runId === undefined || run.runId === options.runId)
+    .map((run) => checkRun(run, sharedClock));
+  return { passed: runs.every((r) => r.passed), events: events.length, runs };
+}
+
+function checkRun(run: RunView, sharedClock: boolean): RunReport {
+  const found: Record<PropertyName, Finding[]> = {
+    'Mutual exclusion': checkMutualExclusion(run, sharedClock),
+    Agreement: checkAgreement(run),
+    Validity: checkValidity(run),
+    Termination: checkTermination(run),
+    Fencing: checkFencing(run),
+  };
+  const properties: PropertyResult[] = PROPERTIES.map((property) => ({
+    property,
+    statement: PROPERTY_STATEMENTS[property],
+    passed: found[property].length === 0,
+    violations: found[property].map((f) => ({ runId: run.runId, property, ...f })),
+  }));
+  return {
+    runId: run.runId,
+    passed: properties.every((p) => p.passed),
+    summary: summarize(run),
+    properties,
+  };
+}
+
+function summarize(run: RunView): RunSummary {
+  const slaves = new Set<number>();
+  for (const e of run.events) {
+    const own = e.actor === 'slave' || e.actor === 'client' ? e.slave : undefined;
+    if (own !== undefined) slaves.add(own);
+    if (e.type === 'grant') slaves.add(e.slave);
+  }
+  const last = run.events[run.events.length - 1]?.t ?? run.t0;
+  return {
+    slaves: slaves.size,
+    grants: run.grants.length,
+    commits: run.commits.length,
+    revokes: run.revokes.length,
+    durationMs: last - run.t0,
+  };
+}

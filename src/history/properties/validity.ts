@@ -1,0 +1,175 @@
+import type { CommitEvent } from '../event.js';
+import { slaveName } from '../describe.js';
+import type { Finding } from '../report.js';
+import { commitsByPosition, grantsBySeq, returnedLists, type RunView } from '../run-view.js';
+
+/** Smallest and largest value a slave may draw. */
+export const VALUE_RANGE = { min: 0, max: 1000 } as const;
+
+/**
+ * Validity: each commit matches its grant (slave and token) and the holder's own append; values are
+ * integers in 0..1000; positions 0..k-1 are committed once each; a slave is committed at most once;
+ * every entry of every returned list is the committed value of its position.
+ */
+export function checkValidity(run: RunView): Finding[] {
+  return [
+    ...run.commits.flatMap((c) => commitProblems(run, c)),
+    ...positionProblems(run),
+    ...duplicateSlaves(run),
+    ...listProblems(run),
+  ];
+}
+
+function commitProblems(run: RunView, c: CommitEvent): Finding[] {
+  const base = { seq: c.seq, slave: c.slave, position: c.position };
+  const problems: Finding[] = [];
+  if (!isValidValue(c.value)) {
+    problems.push({
+      ...base,
+      message: `commit of seq ${c.seq} holds ${c.value}, not an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
+      expected: `an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
+      seen: String(c.value),
+    });
+  }
+  const grant = grantsBySeq(run).get(c.seq);
+  if (grant === undefined) {
+    problems.push({
+      ...base,
+      message: `seq ${c.seq} was committed but never granted`,
+      expected: 'a grant',
+      seen: 'none',
+    });
+    return problems;
+  }
+  if (grant.slave !== c.slave || grant.token !== c.token) {
+    problems.push({
+      ...base,
+      message: `commit of seq ${c.seq} does not match its grant`,
+      expected: `slave ${grant.slave} with token ${grant.token}`,
+      seen: `slave ${c.slave} with token ${c.token}`,
+    });
+  }
+  // A slave that died after appending leaves no events of its own; only a slave that recorded
+  // anything can be held to having recorded its append.
+  const recorded = run.events.some((e) => e.actor === 'slave' && 'slave' in e && e.slave === c.slave);
+  if (!recorded) return problems;
+  const appends = run.appends.filter((a) => a.seq === c.seq && a.slave === c.slave && a.token === c.token);
+  if (appends.length === 0) {
+    problems.push({
+      ...base,
+      message: `slave ${c.slave} recorded no append under seq ${c.seq} (token ${c.token}), yet it was committed`,
+      expected: `an append by slave ${c.slave}`,
+      seen: 'none',
+    });
+  } else if (!appends.some((a) => a.value === c.value)) {
+    problems.push({
+      ...base,
+      message: `the committed value of seq ${c.seq} is not the one slave ${c.slave} appended`,
+      expected: appends.map((a) => a.value).join(' or '),
+      seen: String(c.value),
+    });
+  }
+  return problems;
+}
+
+function positionProblems(run: RunView): Finding[] {
+  const problems: Finding[] = [];
+  const first = commitsByPosition(run);
+  for (const c of run.commits) {
+    const earlier = first.get(c.position);
+    if (earlier !== undefined && earlier !== c) {
+      problems.push({
+        seq: c.seq,
+        slave: c.slave,
+        position: c.position,
+        message: `position ${c.position} was committed twice: seq ${earlier.seq} (slave ${earlier.slave}) and seq ${c.seq} (slave ${c.slave})`,
+        expected: 'one commit per position',
+        seen: 'two',
+      });
+    }
+  }
+  const last = Math.max(-1, ...first.keys());
+  for (let p = 0; p < last; p++) {
+    if (!first.has(p)) {
+      problems.push({
+        position: p,
+        message: `position ${p} was never committed, though position ${last} was`,
+        expected: `positions 0..${last} committed`,
+        seen: `gap at ${p}`,
+      });
+    }
+  }
+  return problems;
+}
+
+function duplicateSlaves(run: RunView): Finding[] {
+  const firstBySlave = new Map<number, CommitEvent>();
+  const problems: Finding[] = [];
+  for (const c of run.commits) {
+    const earlier = firstBySlave.get(c.slave);
+    if (earlier === undefined) {
+      firstBySlave.set(c.slave, c);
+      continue;
+    }
+    problems.push({
+      seq: c.seq,
+      slave: c.slave,
+      position: c.position,
+      message: `slave ${c.slave} was committed twice: at positions ${earlier.position} and ${c.position}`,
+      expected: 'each slave at most once in the list',
+      seen: `positions ${earlier.position} and ${c.position}`,
+    });
+  }
+  return problems;
+}
+
+function listProblems(run: RunView): Finding[] {
+  const problems: Finding[] = [];
+  const committed = commitsByPosition(run);
+  for (const { slave, list } of returnedLists(run)) {
+    const who = slave === undefined ? {} : { slave };
+    for (const [position, value] of list.entries()) {
+      const commit = committed.get(position);
+      if (commit === undefined) {
+        problems.push({
+          ...who,
+          position,
+          message: `${slaveName(slave)} returned ${value} at position ${position}, where nothing was committed`,
+          expected: 'no entry',
+          seen: String(value),
+        });
+      } else if (commit.value !== value) {
+        problems.push({
+          ...who,
+          position,
+          seq: commit.seq,
+          message: `${slaveName(slave)} returned ${value} at position ${position}, but slave ${commit.slave}'s committed value is ${commit.value}`,
+          expected: String(commit.value),
+          seen: String(value),
+        });
+      } else if (!isValidValue(value)) {
+        problems.push({
+          ...who,
+          position,
+          message: `${slaveName(slave)} returned ${value} at position ${position}, not an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
+          expected: `an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
+          seen: String(value),
+        });
+      }
+    }
+    if (list.length < committed.size) {
+      problems.push({
+        ...who,
+        position: list.length,
+        message: `${slaveName(slave)} returned ${list.length} entries, but ${committed.size} were committed`,
+        expected: `${committed.size} entries`,
+        seen: `${list.length} entries`,
+      });
+    }
+  }
+  return problems;
+}
+
+function isValidValue(value: number): boolean {
+  return Number.isInteger(value) && value >= VALUE_RANGE.min && value <= VALUE_RANGE.max;
+}

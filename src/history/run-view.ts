@@ -1,0 +1,78 @@
+import type {
+  AppendEvent,
+  CommitEvent,
+  EndEvent,
+  GrantEvent,
+  HistoryEvent,
+  InvokeEvent,
+  RequestEvent,
+  ReturnEvent,
+  RevokeEvent,
+} from './event.js';
+
+/** The events of one run, split by type, each list in time order (stable for equal times). */
+export interface RunView {
+  readonly runId: string;
+  /** Earliest time in the run; messages print times relative to it. */
+  readonly t0: number;
+  readonly events: readonly HistoryEvent[];
+  readonly requests: readonly RequestEvent[];
+  readonly grants: readonly GrantEvent[];
+  readonly appends: readonly AppendEvent[];
+  readonly commits: readonly CommitEvent[];
+  readonly revokes: readonly RevokeEvent[];
+  readonly returns: readonly ReturnEvent[];
+  readonly invokes: readonly InvokeEvent[];
+  readonly ends: readonly EndEvent[];
+}
+
+/** Groups events by run id, in the order in which each run id first appears. */
+export function splitRuns(events: readonly HistoryEvent[]): RunView[] {
+  const byRun = new Map<string, HistoryEvent[]>();
+  for (const e of events) {
+    const list = byRun.get(e.runId);
+    if (list === undefined) byRun.set(e.runId, [e]);
+    else list.push(e);
+  }
+  return [...byRun].map(([runId, list]) => viewRun(runId, list));
+}
+
+function viewRun(runId: string, unsorted: readonly HistoryEvent[]): RunView {
+  const events = [...unsorted].sort((a, b) => a.t - b.t);
+  const of = <T extends HistoryEvent['type']>(type: T) =>
+    events.filter((e): e is Extract<HistoryEvent, { type: T }> => e.type === type);
+  return {
+    runId,
+    t0: events[0]?.t ?? 0,
+    events,
+    requests: of('request'),
+    grants: of('grant'),
+    appends: of('append'),
+    commits: of('commit'),
+    revokes: of('revoke'),
+    returns: of('return'),
+    invokes: of('invoke'),
+    ends: of('end'),
+  };
+}
+
+/** The slave lists of the run's successful slave returns that carry one. */
+export function returnedLists(run: RunView): { slave: number | undefined; list: readonly number[] }[] {
+  return run.returns
+    .filter((r) => r.actor === 'slave' && r.ok && r.list !== undefined)
+    .map((r) => ({ slave: r.slave, list: r.list ?? [] }));
+}
+
+/** Commits indexed by list position; the first commit wins when a position was committed twice. */
+export function commitsByPosition(run: RunView): Map<number, CommitEvent> {
+  const map = new Map<number, CommitEvent>();
+  for (const c of run.commits) if (!map.has(c.position)) map.set(c.position, c);
+  return map;
+}
+
+/** Grants indexed by seq; the first grant wins when a seq was granted twice. */
+export function grantsBySeq(run: RunView): Map<number, GrantEvent> {
+  const map = new Map<number, GrantEvent>();
+  for (const g of run.grants) if (!map.has(g.seq)) map.set(g.seq, g);
+  return map;
+}
