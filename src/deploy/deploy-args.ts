@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+
+import { UsageError } from '../run/errors.js';
+
+/** What `npm run deploy -- [options]` was asked to do. */
+export interface DeployCommand {
+  /** Default `manifest.yaml`. */
+  readonly manifest: string;
+  readonly apihost?: string;
+  readonly auth?: string;
+  readonly debug: boolean;
+}
+
+/** The parsed command line: a deployment or a request for help. */
+export type DeployInvocation =
+  { readonly kind: 'help' } | { readonly kind: 'deploy'; readonly command: DeployCommand };
+
+/** One-line usage, printed after every usage error. */
+export const DEPLOY_USAGE_LINE =
+  'usage: npm run deploy -- [--manifest FILE] [--apihost HOST] [--auth KEY] [--help]';
+
+/** The full `--help` text. */
+export const DEPLOY_HELP = `Creates or updates the packages and actions of a wskdeploy manifest on the configured OpenWhisk.
+
+usage: npm run deploy -- [options]
+
+  --manifest FILE   manifest to deploy (default manifest.yaml); $VAR and \${VAR} are taken from the environment
+  --apihost HOST    OpenWhisk API host (default: __OW_API_HOST, else APIHOST in ~/.wskprops or $WSK_CONFIG_FILE)
+  --auth KEY        API key uuid:key (default: __OW_API_KEY, else AUTH in ~/.wskprops)
+  --debug           print stack traces of unexpected errors
+  -h, --help        show this help
+
+The code files named by the manifest (dist/*.js) must exist: run npm run build first.
+npm run map deploys by itself, to the embedded controller when no OpenWhisk is configured.`;
+
+/** Parses the arguments after `npm run deploy --`; throws {@link UsageError} with one line. */
+export function parseDeployArgs(argv: readonly string[]): DeployInvocation {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        manifest: { type: 'string' },
+        apihost: { type: 'string' },
+        auth: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      (message.split('\n')[0] ?? message).replace(/\. To specify a positional argument.*$/, ''),
+    );
+  }
+  if (values.help === true) return { kind: 'help' };
+  for (const name of ['manifest', 'apihost', 'auth'] as const) {
+    if (values[name]?.trim() === '') throw new UsageError(`--${name} must not be empty`);
+  }
+  return {
+    kind: 'deploy',
+    command: {
+      manifest: values.manifest ?? 'manifest.yaml',
+      debug: values.debug === true,
+      ...(values.apihost === undefined ? {} : { apihost: values.apihost }),
+      ...(values.auth === undefined ? {} : { auth: values.auth }),
+    },
+  };
+}
