@@ -142,7 +142,6 @@ function listProblems(run: RunView): Finding[] {
         problems.push({
           ...who,
           position,
-          seq: commit.seq,
           message: `${slaveName(slave)} returned ${value} at position ${position}, but slave ${commit.slave}'s committed value is ${commit.value}`,
           expected: String(commit.value),
           seen: String(value),
