@@ -20,7 +20,7 @@ function check(...args: string[]): Promise<Outcome> {
       { cwd: root, timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
-          reject(error);
+          reject(new Error(`could not run the check command: ${error.message}`));
           return;
         }
         resolve({ code: child.exitCode ?? -1, stdout, stderr });
