@@ -1,0 +1,237 @@
+import { HttpError } from './errors.js';
+import { MAX_ACTION_CONCURRENCY } from './options.js';
+
+/** One `{key, value}` pair of `parameters` or `annotations`, as OpenWhisk stores them. */
+export interface KeyValue {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/** `limits` of an action, with OpenWhisk's units: ms, MB, MB, activations per container. */
+export interface ActionLimits {
+  readonly timeout: number;
+  readonly memory: number;
+  readonly logs: number;
+  readonly concurrency: number;
+}
+
+export interface ActionExec {
+  readonly kind: string;
+  readonly code: string;
+  readonly main: string;
+  readonly binary: boolean;
+}
+
+export interface ActionDoc {
+  /** `ns` or `ns/package`, as OpenWhisk reports it. */
+  readonly namespace: string;
+  readonly name: string;
+  readonly packageName: string | undefined;
+  readonly version: string;
+  readonly publish: boolean;
+  readonly exec: ActionExec;
+  readonly parameters: readonly KeyValue[];
+  readonly annotations: readonly KeyValue[];
+  readonly limits: ActionLimits;
+  /** Whether the action set `limits.concurrency` itself (otherwise the controller's default applies). */
+  readonly concurrencySet: boolean;
+  readonly updated: number;
+}
+
+export interface PackageDoc {
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: string;
+  readonly publish: boolean;
+  readonly parameters: readonly KeyValue[];
+  readonly annotations: readonly KeyValue[];
+  readonly updated: number;
+}
+
+export const DEFAULT_LIMITS: ActionLimits = { timeout: 60000, memory: 256, logs: 10, concurrency: 1 };
+
+const LIMIT_RANGES: Record<keyof ActionLimits, { min: number; max: number; unit: string }> = {
+  timeout: { min: 100, max: 300000, unit: 'milliseconds' },
+  memory: { min: 128, max: 512, unit: 'MB' },
+  logs: { min: 0, max: 10, unit: 'MB' },
+  concurrency: { min: 1, max: MAX_ACTION_CONCURRENCY, unit: 'activations' },
+};
+
+const ENTITY_NAME = /^([\w]|[\w][\w@ .-]*[\w@.-]+)$/;
+const ENTRY_POINT = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/** Throws 400 unless `name` is a legal OpenWhisk entity name. */
+export function checkEntityName(name: string): void {
+  if (name.length > 256 || !ENTITY_NAME.test(name)) {
+    throw new HttpError(400, 'The name of the entity contains illegal characters.');
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function keyValues(field: string, value: unknown): KeyValue[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new HttpError(400, `'${field}' must be an array of {key, value}.`);
+  return value.map((entry: unknown) => {
+    if (!isRecord(entry) || typeof entry['key'] !== 'string') {
+      throw new HttpError(400, `'${field}' must be an array of {key, value}.`);
+    }
+    return { key: entry['key'], value: entry['value'] };
+  });
+}
+
+function limits(value: unknown, base: ActionLimits): ActionLimits {
+  if (value === undefined) return base;
+  if (!isRecord(value)) throw new HttpError(400, "'limits' must be an object.");
+  const out: Record<keyof ActionLimits, number> = { ...base };
+  for (const key of Object.keys(LIMIT_RANGES) as (keyof ActionLimits)[]) {
+    const given = value[key];
+    if (given === undefined) continue;
+    const { min, max, unit } = LIMIT_RANGES[key];
+    if (typeof given !== 'number' || !Number.isInteger(given)) {
+      throw new HttpError(400, `requirement failed: ${key} must be an integer number of ${unit}`);
+    }
+    if (given < min)
+      throw new HttpError(
+        400,
+        `requirement failed: ${key} ${given} ${unit} below allowed threshold of ${min} ${unit}`,
+      );
+    if (given > max)
+      throw new HttpError(
+        400,
+        `requirement failed: ${key} ${given} ${unit} exceeds allowed threshold of ${max} ${unit}`,
+      );
+    out[key] = given;
+  }
+  return out;
+}
+
+function exec(value: unknown, base: ActionExec | undefined): ActionExec {
+  if (value === undefined) {
+    if (base) return base;
+    throw new HttpError(400, "The request content was malformed: 'exec' is required.");
+  }
+  if (!isRecord(value)) throw new HttpError(400, "'exec' must be an object.");
+  const kind = value['kind'] ?? base?.kind;
+  if (typeof kind !== 'string') throw new HttpError(400, "'exec.kind' is required.");
+  if (kind !== 'nodejs:default' && !/^nodejs:\d+$/.test(kind)) {
+    throw new HttpError(
+      400,
+      `kind '${kind}' is not supported here: this controller runs Node.js actions only.`,
+    );
+  }
+  if (value['binary'] === true) {
+    throw new HttpError(
+      400,
+      'binary (zip) actions are not supported here: send the code as one JavaScript file.',
+    );
+  }
+  const code = value['code'] ?? base?.code;
+  if (typeof code !== 'string' || code.length === 0)
+    throw new HttpError(400, "'exec.code' must be a non-empty string.");
+  const main = value['main'] ?? 'main';
+  if (typeof main !== 'string' || !ENTRY_POINT.test(main)) {
+    throw new HttpError(400, `'exec.main' must name a function, got ${JSON.stringify(main)}.`);
+  }
+  return { kind, code, main, binary: false };
+}
+
+function nextVersion(previous: string | undefined): string {
+  if (previous === undefined) return '0.0.1';
+  const [major = 0, minor = 0, patch = 0] = previous.split('.').map(Number);
+  return `${major}.${minor}.${patch + 1}`;
+}
+
+/** Builds the stored action from a PUT body; with `previous` (overwrite) absent fields keep their values. */
+export function actionFromBody(
+  body: unknown,
+  where: { namespace: string; name: string; packageName: string | undefined },
+  previous: ActionDoc | undefined,
+): ActionDoc {
+  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
+  const givenLimits = isRecord(body['limits']) ? body['limits'] : {};
+  return {
+    namespace: where.packageName === undefined ? where.namespace : `${where.namespace}/${where.packageName}`,
+    name: where.name,
+    packageName: where.packageName,
+    version: nextVersion(previous?.version),
+    publish: body['publish'] === true,
+    exec: exec(body['exec'], previous?.exec),
+    parameters: keyValues('parameters', body['parameters']) ?? previous?.parameters ?? [],
+    annotations: keyValues('annotations', body['annotations']) ?? previous?.annotations ?? [],
+    limits: limits(body['limits'], previous?.limits ?? DEFAULT_LIMITS),
+    concurrencySet: givenLimits['concurrency'] !== undefined || (previous?.concurrencySet ?? false),
+    updated: Date.now(),
+  };
+}
+
+/** Builds the stored package from a PUT body. */
+export function packageFromBody(
+  body: unknown,
+  where: { namespace: string; name: string },
+  previous: PackageDoc | undefined,
+): PackageDoc {
+  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
+  if (body['binding'] !== undefined && isRecord(body['binding']) && Object.keys(body['binding']).length > 0) {
+    throw new HttpError(400, 'package bindings are not supported here.');
+  }
+  return {
+    namespace: where.namespace,
+    name: where.name,
+    version: nextVersion(previous?.version),
+    publish: body['publish'] === true,
+    parameters: keyValues('parameters', body['parameters']) ?? previous?.parameters ?? [],
+    annotations: keyValues('annotations', body['annotations']) ?? previous?.annotations ?? [],
+    updated: Date.now(),
+  };
+}
+
+/** The value of an annotation, or undefined. */
+export function annotation(doc: { readonly annotations: readonly KeyValue[] }, key: string): unknown {
+  return doc.annotations.find((entry) => entry.key === key)?.value;
+}
+
+/** Folds `{key, value}` pairs into an object, later pairs winning. */
+export function toObject(pairs: readonly KeyValue[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of pairs) out[key] = value;
+  return out;
+}
+
+/** The action as the REST API shows it (`code` false omits the code, as in OpenWhisk). */
+export function actionView(doc: ActionDoc, withCode: boolean): Record<string, unknown> {
+  return {
+    namespace: doc.namespace,
+    name: doc.name,
+    version: doc.version,
+    publish: doc.publish,
+    exec: withCode
+      ? { kind: doc.exec.kind, code: doc.exec.code, main: doc.exec.main, binary: false }
+      : { kind: doc.exec.kind, binary: false },
+    parameters: doc.parameters,
+    annotations: [...doc.annotations, { key: 'exec', value: 'nodejs' }],
+    limits: doc.limits,
+    updated: doc.updated,
+  };
+}
+
+/** The package as the REST API shows it; `actions` only on a single GET. */
+export function packageView(doc: PackageDoc, actions?: readonly ActionDoc[]): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    namespace: doc.namespace,
+    name: doc.name,
+    version: doc.version,
+    publish: doc.publish,
+    binding: {},
+    parameters: doc.parameters,
+    annotations: doc.annotations,
+    updated: doc.updated,
+  };
+  if (actions) {
+    view['actions'] = actions.map((a) => ({ name: a.name, version: a.version, annotations: a.annotations }));
+    view['feeds'] = [];
+  }
+  return view;
+}

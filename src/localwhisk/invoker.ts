@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+
+import { STATUS_OF, type ActivationRecord, type RunKind } from './activation-record.js';
+import type { ActivationStore } from './activation-store.js';
+import type { ContainerPool, Lease, PoolAction } from './container-pool.js';
+import { annotation, type ActionDoc, type KeyValue } from './entities.js';
+import { responseTooBig, systemShutdown, timedOut } from './messages.js';
+import type { NamespaceThrottle } from './throttle.js';
+
+/** Settings the invoker needs from the controller. */
+export interface InvokerSettings {
+  readonly namespace: string;
+  readonly subject: string;
+  readonly apihost: string;
+  readonly auth: string;
+  readonly resultLimitBytes: number;
+  readonly defaultConcurrency: number;
+  readonly concurrencyOverride: number | undefined;
+}
+
+/** An accepted invocation: its id at once, its finished (and stored) record later. */
+export interface Invocation {
+  readonly activationId: string;
+  readonly done: Promise<ActivationRecord>;
+}
+
+interface Outcome {
+  readonly kind: RunKind;
+  readonly result: Record<string, unknown>;
+  readonly logs: readonly string[];
+  readonly start: number;
+  readonly initMs: number | undefined;
+  readonly timedOut: boolean;
+}
+
+const NODE_KIND = `nodejs:${process.versions.node.split('.')[0] ?? '20'}`;
+
+/** Runs activations: throttling, placing each in a container, time limit, and the finished record. */
+export class Invoker {
+  private closing = false;
+
+  constructor(
+    private readonly settings: InvokerSettings,
+    private readonly pool: ContainerPool,
+    private readonly store: ActivationStore,
+    private readonly throttle: NamespaceThrottle,
+  ) {}
+
+  /** Throws a 429 HttpError when a throttle refuses; otherwise the activation is under way. */
+  invoke(action: ActionDoc, params: Record<string, unknown>): Invocation {
+    this.throttle.admit();
+    const activationId = randomBytes(16).toString('hex');
+    const received = Date.now();
+    const done = this.execute(action, params, activationId)
+      .then((outcome) => this.record(action, activationId, received, outcome))
+      .finally(() => {
+        this.throttle.release();
+      });
+    done.then(
+      (record) => {
+        this.store.add(record);
+      },
+      () => undefined,
+    );
+    return { activationId, done };
+  }
+
+  /** From now on activations cut short by the shutdown end as internal errors. */
+  markClosing(): void {
+    this.closing = true;
+  }
+
+  private poolAction(action: ActionDoc): PoolAction {
+    const capacity =
+      this.settings.concurrencyOverride ??
+      (action.concurrencySet ? action.limits.concurrency : this.settings.defaultConcurrency);
+    return {
+      path: `/${action.namespace}/${action.name}`,
+      version: `${action.version}/${action.updated}`,
+      code: action.exec.code,
+      main: action.exec.main,
+      memoryMb: action.limits.memory,
+      timeoutMs: action.limits.timeout,
+      capacity,
+    };
+  }
+
+  private async execute(action: ActionDoc, params: Record<string, unknown>, id: string): Promise<Outcome> {
+    const lease: Lease = this.pool.assign(this.poolAction(action), id);
+    const ready = await lease.ready;
+    const initMs = lease.cold && ready.ok ? ready.initMs : undefined;
+    if (!ready.ok) {
+      this.pool.release(lease, id, true);
+      const kind: RunKind = ready.internal || this.closing ? 'internal' : 'developer';
+      const error = this.closing ? systemShutdown : ready.error;
+      const timed = error === timedOut(action.limits.timeout, true);
+      return {
+        kind,
+        result: { error },
+        logs: ready.logs,
+        start: ready.initStart,
+        initMs: undefined,
+        timedOut: timed,
+      };
+    }
+    const runStart = Date.now();
+    const timeoutMs = action.limits.timeout;
+    const clock = { timedOut: false };
+    const timer = setTimeout(() => {
+      clock.timedOut = true;
+      ready.container.kill(timedOut(timeoutMs, false), id);
+    }, timeoutMs);
+    const outcome = await ready.container.run(
+      id,
+      params,
+      this.runEnv(action, id, runStart + timeoutMs),
+      action.limits.logs * 1024 * 1024,
+    );
+    clearTimeout(timer);
+    this.pool.release(lease, id, outcome.kind === 'developer');
+    const logs = lease.cold ? [...ready.logs, ...outcome.logs] : outcome.logs;
+    const start = lease.cold ? ready.initStart : runStart;
+    if (this.closing && !clock.timedOut && outcome.kind === 'developer') {
+      return { kind: 'internal', result: { error: systemShutdown }, logs, start, initMs, timedOut: false };
+    }
+    const size = Buffer.byteLength(JSON.stringify(outcome.result));
+    if (size > this.settings.resultLimitBytes) {
+      const error = responseTooBig(size, this.settings.resultLimitBytes);
+      return { kind: 'application', result: { error }, logs, start, initMs, timedOut: false };
+    }
+    return { kind: outcome.kind, result: outcome.result, logs, start, initMs, timedOut: clock.timedOut };
+  }
+
+  // The variables the Node.js runtime sets per activation.
+  private runEnv(action: ActionDoc, id: string, deadline: number): Record<string, string> {
+    const env: Record<string, string> = {
+      __OW_ACTIVATION_ID: id,
+      __OW_ACTION_NAME: `/${action.namespace}/${action.name}`,
+      __OW_ACTION_VERSION: action.version,
+      __OW_NAMESPACE: this.settings.namespace,
+      __OW_DEADLINE: String(deadline),
+      __OW_TRANSACTION_ID: randomBytes(16).toString('hex'),
+      __OW_API_HOST: this.settings.apihost,
+    };
+    if (annotation(action, 'provide-api-key') === true) env['__OW_API_KEY'] = this.settings.auth;
+    return env;
+  }
+
+  private record(
+    action: ActionDoc,
+    activationId: string,
+    received: number,
+    outcome: Outcome,
+  ): ActivationRecord {
+    const end = Date.now();
+    const { status, statusCode } = STATUS_OF[outcome.kind];
+    const annotations: KeyValue[] = [
+      { key: 'path', value: `${action.namespace}/${action.name}` },
+      { key: 'waitTime', value: Math.max(0, outcome.start - received) },
+      { key: 'kind', value: action.exec.kind === 'nodejs:default' ? NODE_KIND : action.exec.kind },
+      { key: 'timeout', value: outcome.timedOut },
+      { key: 'limits', value: action.limits },
+    ];
+    if (outcome.initMs !== undefined) annotations.push({ key: 'initTime', value: outcome.initMs });
+    return {
+      activationId,
+      namespace: this.settings.namespace,
+      name: action.name,
+      version: action.version,
+      subject: this.settings.subject,
+      publish: false,
+      start: outcome.start,
+      end,
+      duration: end - outcome.start,
+      statusCode,
+      response: { status, statusCode, success: outcome.kind === 'success', result: outcome.result },
+      logs: outcome.logs,
+      annotations,
+    };
+  }
+}
