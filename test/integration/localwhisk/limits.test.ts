@@ -66,6 +66,7 @@ describe('localwhisk limits, faults and shutdown', function () {
     });
 
     it('ends the runs of a container killed from outside as developer errors', async function () {
+      await ow.actions.invoke({ name: 'sleepy', blocking: true }); // warm: the next run starts without init
       const { activationId } = await ow.actions.invoke({
         name: 'sleepy',
         params: { mode: 'sleep', ms: 60000 },
