@@ -16,6 +16,13 @@ export interface LeaderParams {
   readonly timeoutMs?: number;
   /** When true the result carries the leader's history events. */
   readonly history?: boolean;
+  /** Interval of the leader's broadcasts (log batches, heartbeats) in milliseconds. Default 1000. */
+  readonly heartbeatMs?: number;
+  /**
+   * Idle time in milliseconds after which the broker deletes the run's queues (`x-expires`).
+   * Every party of a run must pass the same value. Default 300000.
+   */
+  readonly expiresMs?: number;
 }
 
 /** Parameters of the `slave` action. */
@@ -28,6 +35,8 @@ export interface SlaveParams {
   readonly signingKey: string;
   readonly timeoutMs?: number;
   readonly history?: boolean;
+  /** Same meaning as the leader's `expiresMs`; every party of a run must pass the same value. */
+  readonly expiresMs?: number;
 }
 
 /** What a slave returns: the agreed list, identical in every slave of the run. */

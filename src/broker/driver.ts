@@ -1,0 +1,184 @@
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { decode } from '../protocol/codec.js';
+import { encode } from '../protocol/codec.js';
+import type { Message, Send } from '../protocol/messages.js';
+import { BrokerError, reasonOf, within } from './errors.js';
+import type { RunNames } from './names.js';
+
+/** The part of a protocol machine the driver runs; both the leader and the slave machine fit. */
+export interface DrivenMachine {
+  receive(message: Message, now: number): Send[];
+  drop(reason: string, now: number): void;
+  tick(now: number): Send[] | undefined;
+  readonly wakeAt: number | undefined;
+}
+
+/** Everything {@link drive} needs. */
+export interface DriveOptions {
+  readonly connection: ChannelModel;
+  readonly channel: ConfirmChannel;
+  readonly names: RunNames;
+  /** The queue this party consumes. */
+  readonly queue: string;
+  readonly runId: string;
+  readonly signingKey: string;
+  readonly machine: DrivenMachine;
+  /** Messages to publish once the consumer is running (a slave's request, the leader's first beat). */
+  readonly initial: () => Send[];
+  readonly isDone: () => boolean;
+  /** Unacknowledged deliveries the broker may push ahead. */
+  readonly prefetch: number;
+  /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
+  readonly now: () => number;
+}
+
+/**
+ * The imperative shell around a protocol machine: consumes the party's queue with manual acks, feeds
+ * every delivery (decoded and verified, or as a counted drop) to the machine, publishes what it asks
+ * for in order on one confirm channel, and keeps one timer at the machine's `wakeAt`.
+ *
+ * Resolves once the machine is done and every publish is confirmed; rejects with a
+ * {@link BrokerError} if the connection or channel fails, a publish is refused, or the consumer is
+ * cancelled. The machine owns every deadline, so this never waits past it.
+ */
+export function drive(options: DriveOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const { channel, connection, machine, now } = options;
+    let timer: NodeJS.Timeout | undefined;
+    let consumerTag: string | undefined;
+    let settled = false;
+    let unacked: ConsumeMessage | undefined;
+    let ackScheduled = false;
+
+    const onChannelClose = () => {
+      fail(new BrokerError('the broker closed the channel'));
+    };
+    const onChannelError = (error: Error) => {
+      fail(new BrokerError(`the broker closed the channel: ${reasonOf(error)}`, { cause: error }));
+    };
+    const onConnectionClose = (error?: Error) => {
+      const why = error === undefined ? 'closed' : reasonOf(error);
+      fail(new BrokerError(`lost the broker connection: ${why}`, { cause: error }));
+    };
+    channel.on('close', onChannelClose);
+    channel.on('error', onChannelError);
+    connection.on('close', onConnectionClose);
+
+    const detach = () => {
+      clearTimeout(timer);
+      channel.off('close', onChannelClose);
+      channel.off('error', onChannelError);
+      connection.off('close', onConnectionClose);
+    };
+
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      detach();
+      reject(error);
+    }
+
+    function finishIfDone(): void {
+      if (settled || !options.isDone()) return;
+      settled = true;
+      clearTimeout(timer);
+      flushAck();
+      const tag = consumerTag;
+      // Stop deliveries, then make sure every publish (the append, the end) reached its queues.
+      const stop = tag === undefined ? Promise.resolve() : channel.cancel(tag).then(() => undefined);
+      within(Promise.all([stop, channel.waitForConfirms()]), 5000, 'confirming the last messages').then(
+        () => {
+          detach();
+          resolve();
+        },
+        (error: unknown) => {
+          detach();
+          reject(new BrokerError(`the broker did not confirm the last messages: ${reasonOf(error)}`));
+        },
+      );
+    }
+
+    function publish(sends: readonly Send[] | undefined): void {
+      for (const { target, message } of sends ?? []) {
+        const content = encode(message, options.signingKey);
+        const [exchange, routingKey] =
+          target.to === 'log'
+            ? [options.names.logExchange, '']
+            : target.to === 'leader'
+              ? ['', options.names.leaderQueue]
+              : ['', options.names.slaveInbox(target.slave, target.nonce)];
+        channel.publish(exchange, routingKey, content, { persistent: false }, (error: unknown) => {
+          if (error !== null && error !== undefined)
+            fail(new BrokerError(`the broker refused a ${message.k} message`));
+        });
+      }
+    }
+
+    function schedule(): void {
+      clearTimeout(timer);
+      const at = machine.wakeAt;
+      if (settled || at === undefined) return;
+      timer = setTimeout(
+        () => {
+          // Let pending socket reads run first: after a stall (a loaded machine) queued messages
+          // must count before a silence or lease check judges the other side gone.
+          setImmediate(step, () => machine.tick(now()));
+        },
+        Math.max(0, Math.ceil(at - now())),
+      );
+    }
+
+    function step(input: () => Send[] | undefined): void {
+      if (settled) return;
+      try {
+        publish(input());
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      schedule();
+      finishIfDone();
+    }
+
+    // Acks are batched: one `multiple` ack after each burst of deliveries.
+    function flushAck(): void {
+      ackScheduled = false;
+      const last = unacked;
+      unacked = undefined;
+      if (last !== undefined) channel.ack(last, true);
+    }
+
+    function onDelivery(delivery: ConsumeMessage | null): void {
+      if (delivery === null) {
+        fail(new BrokerError(`the broker cancelled the consumer of ${options.queue} (queue deleted?)`));
+        return;
+      }
+      unacked = delivery;
+      if (!ackScheduled) {
+        ackScheduled = true;
+        setImmediate(() => {
+          if (!settled) flushAck();
+        });
+      }
+      const decoded = decode(delivery.content, options.signingKey, options.runId);
+      if ('drop' in decoded) {
+        machine.drop(decoded.drop, now());
+        return;
+      }
+      step(() => machine.receive(decoded.message, now()));
+    }
+
+    channel
+      .prefetch(options.prefetch)
+      .then(() => channel.consume(options.queue, onDelivery, { noAck: false }))
+      .then(
+        (reply) => {
+          consumerTag = reply.consumerTag;
+          step(options.initial);
+        },
+        (error: unknown) => {
+          fail(new BrokerError(`could not consume ${options.queue}: ${reasonOf(error)}`, { cause: error }));
+        },
+      );
+  });
+}

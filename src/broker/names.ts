@@ -1,0 +1,26 @@
+/** Every queue and exchange of whisk-sync starts with this prefix, then the run id. */
+export const NAME_PREFIX = 'wsync';
+
+/** The names of one run's queues and exchange; all derive from the run id, so runs never collide. */
+export interface RunNames {
+  /** Queue the leader consumes: requests, appends, abandons. Declared by every party. */
+  readonly leaderQueue: string;
+  /** Fanout exchange of the leader's log (batches, heartbeats, end). Declared by every party. */
+  readonly logExchange: string;
+  /** Inbox of one slave activation, bound to the log exchange; declared by that activation only. */
+  slaveInbox(slave: number, nonce: string): string;
+}
+
+export function runNames(runId: string): RunNames {
+  const base = `${NAME_PREFIX}.${runId}`;
+  return {
+    leaderQueue: `${base}.leader`,
+    logExchange: `${base}.log`,
+    slaveInbox: (slave, nonce) => `${base}.slave.${slave}.${nonce}`,
+  };
+}
+
+/** True for a queue or exchange name that belongs to run `runId`. */
+export function belongsToRun(name: string, runId: string): boolean {
+  return name.startsWith(`${NAME_PREFIX}.${runId}.`);
+}

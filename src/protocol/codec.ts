@@ -1,0 +1,91 @@
+import { MAX_SLAVES, MAX_VALUE } from './limits.js';
+import type { Entry, Message, Revocation } from './messages.js';
+import { sign, SIGNATURE_LENGTH, verify } from './signing.js';
+
+/**
+ * Wire format: `<signature>.<json>`, where the signature is the base64url HMAC-SHA256 of the exact
+ * JSON bytes. Signing the bytes as sent avoids any canonical-JSON question, and checking the signature
+ * before parsing means forged or junk bodies cost one HMAC, never a parse.
+ */
+export function encode(message: Message, key: string): Buffer {
+  const body = JSON.stringify(message);
+  return Buffer.from(`${sign(body, key)}.${body}`, 'utf8');
+}
+
+/** Why a received message was dropped before it reached a machine. */
+export type DecodeDrop =
+  'unsigned' | 'bad signature' | 'malformed JSON' | 'malformed message' | 'foreign run';
+
+export type Decoded = { readonly message: Message } | { readonly drop: DecodeDrop };
+
+/** Verifies, parses and checks the shape of a received message. Never throws. */
+export function decode(content: Buffer, key: string, runId: string): Decoded {
+  const text = content.toString('utf8');
+  const dot = text.indexOf('.');
+  if (dot !== SIGNATURE_LENGTH) return { drop: 'unsigned' };
+  const body = text.slice(dot + 1);
+  if (!verify(body, text.slice(0, dot), key)) return { drop: 'bad signature' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { drop: 'malformed JSON' };
+  }
+  if (!isMessage(parsed)) return { drop: 'malformed message' };
+  // Only a reused key lets another run's message pass the signature check; still not ours.
+  if (parsed.run !== runId) return { drop: 'foreign run' };
+  return { message: parsed };
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+const TOKEN = /^[A-Za-z0-9]{1,32}\.\d{1,10}$/;
+const NONCE = /^[A-Za-z0-9]{1,32}$/;
+
+const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+const slaveId = (v: unknown): boolean => count(v) && (v as number) < MAX_SLAVES;
+const value = (v: unknown): boolean => count(v) && (v as number) <= MAX_VALUE;
+const text = (v: unknown, max: number): boolean => typeof v === 'string' && v.length > 0 && v.length <= max;
+const nonce = (v: unknown): boolean => typeof v === 'string' && NONCE.test(v);
+const token = (v: unknown): boolean => typeof v === 'string' && TOKEN.test(v);
+const pair = (v: unknown, first: (x: unknown) => boolean, second: (x: unknown) => boolean): boolean =>
+  Array.isArray(v) && v.length === 2 && first(v[0]) && second(v[1]);
+const entries = (v: unknown): v is Entry[] => Array.isArray(v) && v.every((e) => pair(e, slaveId, value));
+const revocations = (v: unknown): v is Revocation[] =>
+  Array.isArray(v) && v.every((r) => pair(r, count, slaveId));
+
+/** Checks every field a machine relies on; extra fields are tolerated and ignored. */
+function isMessage(v: unknown): v is Message {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const m = v as Fields;
+  if (!text(m.run, 64) || !count(m.no)) return false;
+  const fromSlave = slaveId(m.slave) && nonce(m.nonce);
+  const fromLeader = nonce(m.epoch);
+  const batch = count(m.at) && entries(m.add) && revocations(m.rev);
+  switch (m.k) {
+    case 'request':
+    case 'abandon':
+      return fromSlave;
+    case 'append':
+      return fromSlave && count(m.seq) && token(m.token) && value(m.value);
+    case 'welcome':
+      return fromLeader && fromSlave && entries(m.add) && revocations(m.rev) && count(m.beatMs);
+    case 'grant':
+      return fromLeader && fromSlave && count(m.seq) && token(m.token) && count(m.leaseMs);
+    case 'revoke':
+      return fromLeader && fromSlave && count(m.seq) && token(m.token) && text(m.reason, 200);
+    case 'log':
+      return fromLeader && batch;
+    case 'end':
+      return (
+        fromLeader &&
+        batch &&
+        count(m.count) &&
+        text(m.digest, 64) &&
+        Array.isArray(m.missing) &&
+        m.missing.every(slaveId)
+      );
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,57 @@
+import type { HistoryEvent } from '../history/event.js';
+
+/**
+ * Machine-readable reason of a failed activation, carried as `code` next to the message in `error`:
+ * - `BAD_PARAM`: a parameter is missing or invalid; nothing touched the broker.
+ * - `TIMEOUT`: the activation's deadline (less a safety margin) passed while it waited.
+ * - `LEADER_SILENT`: a slave stopped hearing the leader's heartbeats.
+ * - `REVOKED`: the leader revoked this slave's grant (lease expired); a retry may register again.
+ * - `NOT_COMMITTED`: the run ended without this slave's value (abandoned, or registered too late).
+ * - `INCOMPLETE`: the leader ended the run with slaves missing.
+ * - `BROKER`: the broker connection or channel failed, or refused an operation.
+ * - `PROTOCOL`: a slave's followed list disagrees with the leader's end; never expected.
+ */
+export type FailureCode =
+  | 'BAD_PARAM'
+  | 'TIMEOUT'
+  | 'LEADER_SILENT'
+  | 'REVOKED'
+  | 'NOT_COMMITTED'
+  | 'INCOMPLETE'
+  | 'BROKER'
+  | 'PROTOCOL';
+
+/** The application error an action returns; OpenWhisk marks results with `error` as failed. */
+export interface ActionFailure {
+  /** One line saying what went wrong, what was awaited and how far the run got. */
+  readonly error: string;
+  readonly code: FailureCode;
+  /** Leader, `INCOMPLETE`: slave ids without a value in the list, ascending. */
+  readonly missing?: number[];
+  /** Messages this party received and dropped. */
+  readonly dropped?: number;
+  readonly history?: HistoryEvent[];
+}
+
+/** A failure the protocol or its shell decided on, with the code callers tell apart. */
+export class ProtocolFailure extends Error {
+  override readonly name = 'ProtocolFailure';
+  constructor(
+    readonly code: FailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A parameter that fails validation; its message names the parameter and the (masked) value. */
+export class ParamError extends TypeError {
+  override readonly name = 'ParamError';
+  readonly code = 'BAD_PARAM';
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,41 @@
+/** Largest number of slaves in one run. Bounded so one catch-up message stays far below 1 MB. */
+export const MAX_SLAVES = 10_000;
+
+/** Values a slave draws: integers from 0 to this bound, inclusive. */
+export const MAX_VALUE = 1000;
+
+/**
+ * Default lease of one grant. Well below OpenWhisk's default action timeout (60 s), so a dead holder
+ * costs one lease and the run still ends in time; well above a broker round trip and a slave's reaction.
+ */
+export const DEFAULT_LEASE_MS = 5000;
+
+/** Default interval of the leader's broadcasts (log batches and heartbeats). */
+export const DEFAULT_HEARTBEAT_MS = 1000;
+
+/**
+ * A slave that has heard from the leader gives up after this many heartbeat intervals of silence,
+ * and never sooner than {@link MIN_LEADER_SILENCE_MS}: a loaded machine delays timers by seconds.
+ */
+export const SILENT_HEARTBEATS = 8;
+
+/** Lower bound of the leader-silence timeout. */
+export const MIN_LEADER_SILENCE_MS = 5000;
+
+/** Deadline of an activation when neither `__OW_DEADLINE` nor `timeoutMs` is given (OpenWhisk's default). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Default idle time after which the broker deletes a run's queues (`x-expires`). It equals OpenWhisk's
+ * largest action timeout, so a queue outlives any party that still waits on it, and a crashed run
+ * leaves nothing behind for longer than that.
+ */
+export const DEFAULT_EXPIRES_MS = 300_000;
+
+/**
+ * Every wait ends this long before the activation's deadline, so the action returns its own clear
+ * error instead of being killed by the platform: 10 % of the time budget, between 200 ms and 2 s.
+ */
+export function safetyMarginMs(budgetMs: number): number {
+  return Math.min(2000, Math.max(200, Math.floor(budgetMs * 0.1)));
+}

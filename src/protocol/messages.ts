@@ -1,0 +1,129 @@
+/**
+ * The protocol's messages. Field names are short because every broadcast reaches every slave.
+ *
+ * Counters (`no`) make duplicates, replays and reordering visible: the leader numbers every message it
+ * publishes, on its one channel, from 0 upwards, and a reader accepts only a number above the last one
+ * it accepted. Slaves and the client number their own messages per activation nonce.
+ */
+
+/** One list entry: the slave that held the grant and the value it appended. */
+export type Entry = readonly [slave: number, value: number];
+
+/** One revocation: the grant's seq and the slave that held it. */
+export type Revocation = readonly [seq: number, slave: number];
+
+/** Slave → leader queue: "slave `slave` (activation `nonce`) wants to write; my inbox is bound". */
+export interface RequestMessage {
+  readonly k: 'request';
+  readonly run: string;
+  readonly no: number;
+  readonly slave: number;
+  readonly nonce: string;
+}
+
+/** Slave → leader queue: the value, under the grant the token names. */
+export interface AppendMessage {
+  readonly k: 'append';
+  readonly run: string;
+  readonly no: number;
+  readonly slave: number;
+  readonly nonce: string;
+  readonly seq: number;
+  readonly token: string;
+  readonly value: number;
+}
+
+/** Client → leader queue: slave `slave` failed for good; stop waiting for it. */
+export interface AbandonMessage {
+  readonly k: 'abandon';
+  readonly run: string;
+  readonly no: number;
+  readonly slave: number;
+  readonly nonce: string;
+}
+
+/** Leader → one slave's inbox: the request was registered; here is the list so far (catch-up). */
+export interface WelcomeMessage {
+  readonly k: 'welcome';
+  readonly run: string;
+  readonly epoch: string;
+  readonly no: number;
+  readonly slave: number;
+  readonly nonce: string;
+  readonly add: readonly Entry[];
+  readonly rev: readonly Revocation[];
+  /** The leader's broadcast interval, from which the slave derives its leader-silence timeout. */
+  readonly beatMs: number;
+}
+
+/** Leader → one slave's inbox: write permission for grant `seq`, fenced by `token`. */
+export interface GrantMessage {
+  readonly k: 'grant';
+  readonly run: string;
+  readonly epoch: string;
+  readonly no: number;
+  readonly slave: number;
+  readonly nonce: string;
+  readonly seq: number;
+  readonly token: string;
+  readonly leaseMs: number;
+}
+
+/** Leader → the holder's inbox: grant `seq` is withdrawn; an append under it will be ignored. */
+export interface RevokeMessage {
+  readonly k: 'revoke';
+  readonly run: string;
+  readonly epoch: string;
+  readonly no: number;
+  readonly slave: number;
+  readonly nonce: string;
+  readonly seq: number;
+  readonly token: string;
+  readonly reason: string;
+}
+
+/** Leader → fanout: entries from position `at` on and recent revocations; doubles as heartbeat. */
+export interface LogMessage {
+  readonly k: 'log';
+  readonly run: string;
+  readonly epoch: string;
+  readonly no: number;
+  readonly at: number;
+  readonly add: readonly Entry[];
+  readonly rev: readonly Revocation[];
+}
+
+/** Leader → fanout: the last log batch, sealed with the list's length and digest, and who is missing. */
+export interface EndMessage {
+  readonly k: 'end';
+  readonly run: string;
+  readonly epoch: string;
+  readonly no: number;
+  readonly at: number;
+  readonly add: readonly Entry[];
+  readonly rev: readonly Revocation[];
+  readonly count: number;
+  readonly digest: string;
+  readonly missing: readonly number[];
+}
+
+export type ToLeader = RequestMessage | AppendMessage | AbandonMessage;
+export type FromLeader = WelcomeMessage | GrantMessage | RevokeMessage | LogMessage | EndMessage;
+export type Message = ToLeader | FromLeader;
+
+/** Where a machine wants a message to go; the broker adapter maps this to queue and exchange names. */
+export type Target =
+  | { readonly to: 'leader' }
+  | { readonly to: 'log' }
+  | { readonly to: 'slave'; readonly slave: number; readonly nonce: string };
+
+/** A message a machine asks its shell to publish, in order. */
+export interface Send {
+  readonly target: Target;
+  readonly message: Message;
+}
+
+/** The fencing token of grant `seq` in leader epoch `epoch`: unique per run, never reused. */
+export function fencingToken(epoch: string, seq: number): string {
+  return `${epoch}.${seq}`;
+}

@@ -1,0 +1,28 @@
+/** Lists what a run left on the broker, through `rabbitmqctl` (so the check does not rely on AMQP). */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { belongsToRun } from '../../src/broker/names.js';
+
+const run = promisify(execFile);
+
+export interface RunResources {
+  readonly queues: string[];
+  readonly exchanges: string[];
+}
+
+/** The queues and exchanges of run `runId` that exist on the local broker right now. */
+export async function listRunResources(runId: string): Promise<RunResources> {
+  const [queues, exchanges] = await Promise.all([names('list_queues'), names('list_exchanges')]);
+  return {
+    queues: queues.filter((q) => belongsToRun(q, runId)),
+    exchanges: exchanges.filter((e) => belongsToRun(e, runId)),
+  };
+}
+
+async function names(command: 'list_queues' | 'list_exchanges'): Promise<string[]> {
+  const { stdout } = await run('rabbitmqctl', ['-q', command, 'name'], { timeout: 30_000 });
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'name');
+}
