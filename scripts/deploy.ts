@@ -59,7 +59,7 @@ main(argv).then(
   },
   (error: unknown) => {
     const failure = describeCliFailure(error, secrets);
-    const usage = error instanceof UsageError ? ` (${DEPLOY_USAGE_LINE})` : '';
+    const usage = error instanceof UsageError ? ` — ${DEPLOY_USAGE_LINE}` : '';
     process.stderr.write(`deploy: ${failure.line}${usage}\n`);
     if (argv.includes('--debug') && error instanceof Error && error.stack !== undefined) {
       process.stderr.write(`${error.stack}\n`);

@@ -36,7 +36,7 @@ export type MapInvocation =
 
 /** One-line usage, printed after every usage error. */
 export function mapUsageLine(maxN: number): string {
-  return `usage: npm run map -- N [options]   (N = 1..${maxN}; --help lists the options)`;
+  return `usage: npm run map -- N [options], N = 1..${maxN} (--help lists the options)`;
 }
 
 /** The full `--help` text. */
