@@ -14,14 +14,11 @@ export interface LocalWhiskHandle {
 /** Starts an embedded controller. */
 export type StartLocalWhisk = (options?: LocalWhiskOptions) => Promise<LocalWhiskHandle>;
 
-// Loaded on demand: callers that talk to a remote OpenWhisk never load the controller's code.
-const LOCALWHISK_MODULE = '../localwhisk/index.js';
-
-/** The embedded controller's `startLocalWhisk`. */
+/**
+ * The embedded controller's `startLocalWhisk`, imported on first use so that callers of a remote
+ * OpenWhisk never load the controller's code.
+ */
 export async function loadStartLocalWhisk(): Promise<StartLocalWhisk> {
-  const mod = (await import(LOCALWHISK_MODULE)) as { startLocalWhisk?: StartLocalWhisk };
-  if (typeof mod.startLocalWhisk !== 'function') {
-    throw new TypeError(`${LOCALWHISK_MODULE} does not export startLocalWhisk`);
-  }
-  return mod.startLocalWhisk;
+  const { startLocalWhisk } = await import('../localwhisk/index.js');
+  return startLocalWhisk;
 }

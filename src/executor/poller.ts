@@ -125,10 +125,11 @@ export class ActivationPoller {
         for (const f of this.#watchers.keys()) {
           const s = this.#schedule.get(f);
           if (s === undefined || f.done || this.#inFlight.has(f)) continue;
-          if (s.nextAt <= now && this.#inFlight.size < this.#policy.concurrency) void this.#pollOne(f);
-          else nextAt = Math.min(nextAt, s.nextAt);
+          if (s.nextAt > now) nextAt = Math.min(nextAt, s.nextAt);
+          else if (this.#inFlight.size < this.#policy.concurrency) void this.#pollOne(f);
         }
-        // A finished request wakes the loop early, so due futures left over by the bound are not delayed.
+        // Due futures left over by the concurrency bound are not counted in nextAt: a finished request
+        // wakes the loop, which then starts them.
         const delay = nextAt === Infinity ? this.#policy.maxMs : Math.max(0, nextAt - now);
         await this.#clock.sleep(delay, this.#wake.signal);
       }
