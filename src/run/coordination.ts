@@ -1,3 +1,4 @@
+import { abandonSlave } from '../broker/abandon.js';
 import { createRunCredentials, type RunCredentials } from '../protocol/credentials.js';
 
 export type { RunCredentials };
@@ -17,16 +18,5 @@ export interface RunCoordination {
   abandonSlave(request: AbandonRequest): Promise<void>;
 }
 
-// Loaded on first use: most rounds never abandon a slave, and the client needs no broker code otherwise.
-const BROKER_MODULE = '../broker/index.js';
-
-async function abandonSlave(request: AbandonRequest): Promise<void> {
-  const mod = (await import(BROKER_MODULE)) as { abandonSlave?: (request: AbandonRequest) => Promise<void> };
-  if (typeof mod.abandonSlave !== 'function') {
-    throw new TypeError(`${BROKER_MODULE} does not export abandonSlave`);
-  }
-  await mod.abandonSlave(request);
-}
-
-/** The protocol's own implementation of {@link RunCoordination}. */
+/** The protocol's and broker adapter's implementation of {@link RunCoordination}. */
 export const defaultCoordination: RunCoordination = { createRunCredentials, abandonSlave };
