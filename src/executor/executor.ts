@@ -142,7 +142,7 @@ export class FunctionExecutor {
   #poller: ActivationPoller | undefined;
   readonly #host: FutureHost = {
     awaitFuture: (future, options) => this.#awaitFuture(future, options),
-    reinvoke: (future) => this.callAsync(future.action, future.params),
+    reinvoke: (future) => this.#call(future.action, future.params, future.index, {}),
   };
 
   /** @throws TypeError naming the first invalid option. Connection problems surface on first use. */
@@ -179,8 +179,17 @@ export class FunctionExecutor {
     params: Readonly<Record<string, unknown>> = {},
     options: CallOptions = {},
   ): Promise<ResponseFuture<T>> {
+    return this.#call<T>(action, params, undefined, options);
+  }
+
+  async #call<T extends object>(
+    action: string,
+    params: Readonly<Record<string, unknown>>,
+    index: number | undefined,
+    options: CallOptions,
+  ): Promise<ResponseFuture<T>> {
     checkAction(action);
-    const future = new ResponseFuture<T>(this.#host, action, copyParams(params, 'params'));
+    const future = new ResponseFuture<T>(this.#host, action, copyParams(params, 'params'), index);
     const deadline =
       this.#clock.now() + timeoutOption('timeoutMs', options.timeoutMs, this.#settings.invokeTimeoutMs);
     this.#assertOpen();

@@ -140,7 +140,10 @@ export class ResponseFuture<T extends object = Record<string, unknown>> {
     return this.#record?.logs ?? [];
   }
 
-  /** Invokes the same action with the same parameters again; this future stays as it is. */
+  /**
+   * Invokes the same action with the same parameters again and returns the new future (same `index`);
+   * this future stays as it is.
+   */
   retry(): Promise<ResponseFuture<T>> {
     return this.#host.reinvoke(this) as Promise<ResponseFuture<T>>;
   }

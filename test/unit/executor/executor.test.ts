@@ -92,6 +92,8 @@ describe('FunctionExecutor against a stub transport', () => {
       expect(second.activationId).not.to.equal(first.activationId);
       expect(await second.result()).to.deep.equal({ ok: true });
       expect(stub.invocations.map((i) => i.params)).to.deep.equal([{ id: 7 }, { id: 7 }]);
+      const mapped = await fexec.map('pkg/slave', [{ id: 8 }, { id: 9 }]);
+      expect((await mapped[1]!.retry()).index).to.equal(1);
       expect(first.status).to.equal('error');
     });
   });
