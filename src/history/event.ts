@@ -7,6 +7,7 @@
  * when they ran on one machine; the leader's own events always share one clock.
  */
 export type HistoryEvent =
+  | StartEvent
   | RequestEvent
   | GrantEvent
   | AppendEvent
@@ -22,6 +23,17 @@ interface BaseEvent {
   readonly t: number;
   /** The OpenWhisk activation that recorded the event, when known. */
   readonly activationId?: string;
+}
+
+/**
+ * An activation began running its protocol code, before it touched the broker. Optional: it lets a
+ * timeline separate the platform's start-up time from the wait for the broker and the other parties.
+ */
+export interface StartEvent extends BaseEvent {
+  readonly type: 'start';
+  readonly actor: 'leader' | 'slave';
+  /** The slave's own id; absent for the leader. */
+  readonly slave?: number;
 }
 
 /** A slave sent its write request to the leader. */

@@ -67,6 +67,7 @@ const END_STATUSES = [
 
 /** Required and optional fields of each event type, beyond runId, t and activationId. */
 const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
+  start: { actor: role, slave: optionalIndex },
   request: { actor: actor('slave'), slave: index },
   grant: { actor: actor('leader'), seq: index, slave: index, token, leaseMs: value },
   append: { actor: actor('slave'), seq: index, slave: index, token, value },

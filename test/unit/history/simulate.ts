@@ -44,8 +44,13 @@ export function simulateRun(options: SimulateOptions): HistoryEvent[] {
       activationId: slaveId(i),
     });
   }
+  t += 2;
+  events.push({ type: 'start', actor: 'leader', runId, t, activationId: leaderId });
   for (let i = 0; i < options.n; i++) {
     t += 1;
+    if (!killed.has(i))
+      events.push({ type: 'start', actor: 'slave', slave: i, runId, t, activationId: slaveId(i) });
+    t += 0.5;
     if (!killed.has(i))
       events.push({ type: 'request', actor: 'slave', slave: i, runId, t, activationId: slaveId(i) });
   }
