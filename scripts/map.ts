@@ -17,7 +17,13 @@ import { ensureBundles } from '../src/run/bundles.js';
 import { describeCliFailure } from '../src/run/cli-failure.js';
 import { UsageError } from '../src/run/errors.js';
 import { formatRound, roundJson } from '../src/run/format.js';
-import { mapHelp, mapUsageLine, parseMapArgs, type MapCommand } from '../src/run/map-args.js';
+import {
+  DEFAULT_LOCAL_CONCURRENCY,
+  mapHelp,
+  mapUsageLine,
+  parseMapArgs,
+  type MapCommand,
+} from '../src/run/map-args.js';
 import { createProgressDisplay } from '../src/run/progress-display.js';
 import {
   COLLECTION_GRACE_MS,
@@ -27,9 +33,6 @@ import {
 } from '../src/run/round.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// Activations one embedded container serves at once. One per container is OpenWhisk's default and
-// keeps every slave in its own process, as on a real platform.
-const LOCAL_CONTAINER_CONCURRENCY = 1;
 
 // Every credential met on the way, so that no error line can show it.
 const secrets: string[] = [];
@@ -68,7 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await deployManifest(
     target.client,
     manifest,
-    local ? { extraLimits: { concurrency: LOCAL_CONTAINER_CONCURRENCY } } : {},
+    local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {},
   );
   const actions = actionNames(manifest);
   display.note(`deployed ${actions.leader} and ${actions.slave}; broker ${maskUrl(command.amqpUrl)}`);

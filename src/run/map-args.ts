@@ -4,6 +4,13 @@ import { UsageError } from './errors.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
+/**
+ * Default activations per container on the embedded controller. Slaves mostly wait on the broker, so
+ * sharing a process costs them little, while a process per slave costs a cold start and ~50 MB each.
+ */
+export const DEFAULT_LOCAL_CONCURRENCY = 50;
+/** Largest `--local-concurrency`: the embedded controller's limit on `limits.concurrency`. */
+export const MAX_LOCAL_CONCURRENCY = 500;
 /** Default manifest, relative to the working directory. */
 export const DEFAULT_MANIFEST = 'manifest.yaml';
 
@@ -18,6 +25,8 @@ export interface MapCommand {
   readonly auth?: string;
   /** Use the embedded controller even when an OpenWhisk is configured. */
   readonly local: boolean;
+  /** Activations one embedded-controller container serves at once (ignored for a remote OpenWhisk). */
+  readonly localConcurrency?: number;
   /** Deadline of the whole round, and of each action. */
   readonly timeoutMs?: number;
   readonly leaseMs?: number;
@@ -45,20 +54,22 @@ export function mapHelp(maxN: number): string {
 
 usage: npm run map -- N [options]
 
-  N                    number of slave actions, 1..${maxN}
-  --json               print one JSON object on stdout (runId, n, agree, list, results, elapsedMs, ...)
-  --amqp-url URL       RabbitMQ broker (default: $AMQP_URL, else ${DEFAULT_AMQP_URL})
-  --apihost HOST       OpenWhisk API host (default: __OW_API_HOST, ~/.wskprops, else the embedded controller)
-  --auth KEY           OpenWhisk API key uuid:key (default: __OW_API_KEY, ~/.wskprops)
-  --local              use the embedded controller even when an OpenWhisk is configured
-  --timeout-ms MS      deadline of the round and of each action
-  --lease-ms MS        lease of one write grant; a holder that does not append in time is revoked
-  --retries K          re-invoke a failed slave up to K times with the same id (default 0)
-  --history FILE       write the run's JSONL history to FILE and check it (a failed check exits 1)
-  --plot FILE.svg      draw the run's timeline as SVG
-  --manifest FILE      deployment manifest (default ${DEFAULT_MANIFEST})
-  --debug              print stack traces of unexpected errors
-  -h, --help           show this help
+  N                       number of slave actions, 1..${maxN}
+  --json                  print one JSON object on stdout (runId, n, agree, list, results, elapsedMs, ...)
+  --amqp-url URL          RabbitMQ broker (default: $AMQP_URL, else ${DEFAULT_AMQP_URL})
+  --apihost HOST          OpenWhisk API host (default: __OW_API_HOST, ~/.wskprops, else the embedded controller)
+  --auth KEY              OpenWhisk API key uuid:key (default: __OW_API_KEY, ~/.wskprops)
+  --local                 use the embedded controller even when an OpenWhisk is configured
+  --local-concurrency C   activations per container on the embedded controller (default ${DEFAULT_LOCAL_CONCURRENCY};
+                          1 gives every activation its own process, as OpenWhisk does by default)
+  --timeout-ms MS         deadline of the round and of each action
+  --lease-ms MS           lease of one write grant; a holder that does not append in time is revoked
+  --retries K             re-invoke a failed slave up to K times with the same id (default 0)
+  --history FILE          write the run's JSONL history to FILE and check it (a failed check exits 1)
+  --plot FILE.svg         draw the run's timeline as SVG
+  --manifest FILE         deployment manifest (default ${DEFAULT_MANIFEST})
+  --debug                 print stack traces of unexpected errors
+  -h, --help              show this help
 
 Exit status: 0 when the leader succeeded and all N slaves returned the same list of N integers in
 0..1000; 1 when the run failed or disagreed; 2 for usage errors.`;
@@ -70,6 +81,7 @@ const OPTIONS = {
   apihost: { type: 'string' },
   auth: { type: 'string' },
   local: { type: 'boolean' },
+  'local-concurrency': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
   retries: { type: 'string' },
@@ -112,6 +124,12 @@ export function parseMapArgs(
   }
   const timeoutMs = optionalInteger(values['timeout-ms'], '--timeout-ms', 1);
   const leaseMs = optionalInteger(values['lease-ms'], '--lease-ms', 1);
+  const localConcurrency = optionalInteger(values['local-concurrency'], '--local-concurrency', 1);
+  if (localConcurrency !== undefined && localConcurrency > MAX_LOCAL_CONCURRENCY) {
+    throw new UsageError(
+      `--local-concurrency must be at most ${MAX_LOCAL_CONCURRENCY}, got ${localConcurrency}`,
+    );
+  }
   const command: MapCommand = {
     n,
     json: values.json === true,
@@ -123,6 +141,7 @@ export function parseMapArgs(
     ...(values.apihost === undefined ? {} : { apihost: nonBlank(values.apihost, '--apihost') }),
     ...(values.auth === undefined ? {} : { auth: nonBlank(values.auth, '--auth') }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(localConcurrency === undefined ? {} : { localConcurrency }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
     ...(values.history === undefined ? {} : { historyFile: nonBlank(values.history, '--history') }),
     ...(values.plot === undefined ? {} : { plotFile: values.plot }),

@@ -126,9 +126,15 @@ describe('npm run map', function () {
   });
 
   describe('rounds on the embedded controller and the real broker', () => {
-    for (const n of [1, 5, 25]) {
-      it(`N = ${n} --json: one JSON object, every slave returns the same list of ${n} values`, async () => {
-        const { code, stdout, stderr } = await map([String(n), '--json', '--local']);
+    // N = 5 runs one process per activation, as OpenWhisk does by default; the others share containers.
+    const rounds: [number, string[]][] = [
+      [1, []],
+      [5, ['--local-concurrency', '1']],
+      [25, []],
+    ];
+    for (const [n, extra] of rounds) {
+      it(`N = ${n} ${['--json', ...extra].join(' ')}: one JSON object, every slave returns the same list`, async () => {
+        const { code, stdout, stderr } = await map([String(n), '--json', '--local', ...extra]);
         expect(code, stderr).to.equal(0);
         const lines = stdout.trim().split('\n');
         expect(lines, 'stdout holds only the JSON object').to.have.length(1);
