@@ -99,17 +99,22 @@ async function dial(url: string, timeoutMs: number): Promise<ChannelModel> {
   const parsed = new URL(url);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
   try {
-    return await connect(parsed.toString(), {
-      // Small request/answer messages: without this, Nagle's algorithm adds ~40 ms per hop.
-      noDelay: true,
-      timeout: Math.max(1, Math.round(timeoutMs)),
-      // amqps: Node verifies the certificate chain and host name by default; never turned off.
-      // Private CAs can be added with NODE_EXTRA_CA_CERTS.
-      ...(parsed.protocol === 'amqps:' ? { servername: parsed.hostname } : {}),
-    });
+    return await connect(parsed.toString(), socketOptions(parsed, timeoutMs));
   } catch (error) {
     throw new BrokerError(`could not connect to ${url}: ${reasonOf(error)}`, { cause: error });
   }
+}
+
+/** Socket options of every whisk-sync connection. */
+export function socketOptions(url: URL, timeoutMs: number) {
+  return {
+    // Small request/answer messages: without this, Nagle's algorithm adds ~40 ms per hop.
+    noDelay: true,
+    timeout: Math.max(1, Math.round(timeoutMs)),
+    // amqps: Node verifies the certificate chain and host name by default; never turned off.
+    // Private CAs can be added with NODE_EXTRA_CA_CERTS.
+    ...(url.protocol === 'amqps:' ? { servername: url.hostname } : {}),
+  };
 }
 
 function forget(url: string, entry: Promise<ChannelModel>): void {

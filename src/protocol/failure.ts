@@ -33,17 +33,6 @@ export interface ActionFailure {
   readonly history?: HistoryEvent[];
 }
 
-/** A failure the protocol or its shell decided on, with the code callers tell apart. */
-export class ProtocolFailure extends Error {
-  override readonly name = 'ProtocolFailure';
-  constructor(
-    readonly code: FailureCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** A parameter that fails validation; its message names the parameter and the (masked) value. */
 export class ParamError extends TypeError {
   override readonly name = 'ParamError';

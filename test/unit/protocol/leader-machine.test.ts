@@ -1,0 +1,174 @@
+import { expect } from 'chai';
+import { LeaderMachine } from '../../../src/protocol/leader-machine.js';
+import type { FromLeader, Send } from '../../../src/protocol/messages.js';
+
+const run = 'run1';
+const epoch = 'e1';
+
+/** A leader whose random pick is scripted: `picks` lists the indexes it returns, then 0. */
+function leader(n: number, picks: number[] = [], endBy = 100_000) {
+  const asked: number[] = [];
+  const machine = new LeaderMachine(
+    { runId: run, n, epoch, leaseMs: 1000, heartbeatMs: 500, endBy },
+    (bound) => {
+      asked.push(bound);
+      return picks.shift() ?? 0;
+    },
+  );
+  return { machine, asked };
+}
+
+const request = (slave: number, nonce = `n${slave}`) => ({ k: 'request', run, no: 0, slave, nonce }) as const;
+const append = (slave: number, seq: number, value: number, nonce = `n${slave}`) =>
+  ({ k: 'append', run, no: 1, slave, nonce, seq, token: `${epoch}.${seq}`, value }) as const;
+const abandon = (slave: number, nonce = 'c1') => ({ k: 'abandon', run, no: 0, slave, nonce }) as const;
+
+const kinds = (sends: Send[]) => sends.map((s) => s.message.k);
+const of = <K extends FromLeader['k']>(sends: Send[], k: K) =>
+  sends.map((s) => s.message).filter((m): m is Extract<FromLeader, { k: K }> => m.k === k);
+
+describe('LeaderMachine', () => {
+  it('welcomes a request and grants at once, without waiting for the other slaves', () => {
+    const { machine } = leader(3);
+    expect(kinds(machine.start(0))).to.deep.equal(['log']);
+    const out = machine.receive(request(1), 10);
+    expect(kinds(out)).to.deep.equal(['welcome', 'grant']);
+    expect(out[1]?.target).to.deep.equal({ to: 'slave', slave: 1, nonce: 'n1' });
+    expect(of(out, 'grant')[0]).to.include({ seq: 0, token: 'e1.0', leaseMs: 1000 });
+  });
+
+  it('grants one slave at a time: the next grant follows the commit', () => {
+    const { machine } = leader(3);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    expect(kinds(machine.receive(request(1), 2))).to.deep.equal(['welcome']);
+    expect(kinds(machine.receive(request(2), 3))).to.deep.equal(['welcome']);
+    const next = machine.receive(append(0, 0, 42), 4);
+    expect(of(next, 'grant')).to.have.length(1);
+    expect(machine.history.filter((e) => e.type === 'commit')).to.have.length(1);
+  });
+
+  it('picks uniformly among all pending requests', () => {
+    const { machine, asked } = leader(4, [0, 2]);
+    machine.start(0);
+    machine.receive(request(0), 1); // granted at once: the only one pending (bound 1)
+    machine.receive(request(1), 2);
+    machine.receive(request(2), 3);
+    machine.receive(request(3), 4);
+    const out = machine.receive(append(0, 0, 5), 5);
+    expect(asked).to.deep.equal([1, 3]);
+    expect(of(out, 'grant')[0]?.slave).to.equal(3); // pending [1, 2, 3], index 2
+  });
+
+  it('ignores an append whose token is not the current grant, and counts it', () => {
+    const { machine } = leader(2);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    machine.receive(request(1), 2);
+    expect(machine.receive(append(1, 0, 7), 3)).to.deep.equal([]); // slave 1 does not hold seq 0
+    expect(machine.receive({ ...append(0, 0, 7), token: 'other.0' }, 4)).to.deep.equal([]);
+    expect(machine.receive(append(0, 0, 7, 'stale-nonce'), 5)).to.deep.equal([]);
+    expect(machine.dropped).to.equal(3);
+    expect(machine.history.filter((e) => e.type === 'commit')).to.deep.equal([]);
+  });
+
+  it('drops a duplicated request and a redelivered append', () => {
+    const { machine } = leader(2);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    expect(machine.receive(request(0), 2)).to.deep.equal([]);
+    machine.receive(append(0, 0, 1), 3);
+    machine.receive(append(0, 0, 1), 4);
+    expect(machine.dropped).to.equal(2);
+    expect(machine.history.filter((e) => e.type === 'commit')).to.have.length(1);
+  });
+
+  it('revokes on lease expiry, grants the next, and fences the late append', () => {
+    const { machine } = leader(2);
+    machine.start(0);
+    machine.receive(request(0), 0);
+    machine.receive(request(1), 0);
+    expect(machine.wakeAt).to.equal(500); // heartbeat before the lease end at 1000
+    machine.tick(500);
+    expect(machine.wakeAt).to.equal(1000);
+    const out = machine.tick(1000);
+    // The heartbeat falls due at the same time: every reader learns of the revocation from it.
+    expect(kinds(out)).to.deep.equal(['revoke', 'grant', 'log']);
+    expect(of(out, 'log')[0]?.rev).to.deep.equal([[0, 0]]);
+    expect(out[0]?.target).to.deep.equal({ to: 'slave', slave: 0, nonce: 'n0' });
+    expect(of(out, 'grant')[0]).to.include({ slave: 1, seq: 1 });
+    machine.receive(append(0, 0, 9), 1001); // the zombie's append
+    expect(machine.history.filter((e) => e.type === 'commit')).to.deep.equal([]);
+    expect(machine.dropped).to.equal(1);
+  });
+
+  it('grants a revoked slave again when it registers again', () => {
+    const { machine } = leader(1);
+    machine.start(0);
+    machine.receive(request(0, 'first'), 0);
+    machine.tick(1000);
+    const out = machine.receive(request(0, 'second'), 1100);
+    expect(of(out, 'grant')[0]).to.include({ slave: 0, seq: 1, nonce: 'second' });
+    const end = machine.receive(append(0, 1, 77, 'second'), 1200);
+    expect(of(end, 'end')[0]).to.include({ count: 1 });
+    expect(machine.outcome?.complete).to.equal(true);
+  });
+
+  it('sends a late slave the committed entries so far (catch-up)', () => {
+    const { machine } = leader(3);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    machine.receive(append(0, 0, 10), 2);
+    machine.receive(request(1), 3);
+    machine.receive(append(1, 1, 11), 4);
+    const welcome = of(machine.receive(request(2), 5), 'welcome')[0];
+    expect(welcome?.add).to.deep.equal([
+      [0, 10],
+      [1, 11],
+    ]);
+  });
+
+  it('ends when every slave is committed or abandoned, reporting who is missing', () => {
+    const { machine } = leader(3);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    machine.receive(abandon(0), 2); // holder abandoned: revoked
+    machine.receive(abandon(1, 'c2'), 3); // never registered
+    machine.receive(request(2), 4);
+    const out = machine.receive(append(2, 1, 5), 5);
+    const end = of(out, 'end')[0];
+    expect(end).to.include({ count: 1 });
+    expect(end?.missing).to.deep.equal([0, 1]);
+    expect(machine.outcome?.complete).to.equal(false);
+    expect(machine.outcome?.missing.map((m) => m.slave)).to.deep.equal([0, 1]);
+  });
+
+  it('ends at its deadline with what was committed, revoking the holder', () => {
+    const { machine } = leader(2, [], 3000);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    machine.receive(append(0, 0, 3), 2);
+    machine.receive(request(1), 3);
+    const out = machine.tick(3000);
+    expect(kinds(out)).to.deep.equal(['revoke', 'end']);
+    expect(of(out, 'end')[0]).to.deep.include({ count: 1, missing: [1], add: [[0, 3]] });
+    expect(machine.receive(request(1, 'later'), 3001)).to.deep.equal([]);
+    expect(machine.wakeAt).to.equal(undefined);
+  });
+
+  it('numbers every message on its one channel in publish order', () => {
+    const { machine } = leader(2);
+    const all = [...machine.start(0), ...machine.receive(request(0), 1), ...machine.receive(request(1), 2)];
+    all.push(...machine.receive(append(0, 0, 1), 3), ...machine.tick(500));
+    expect(all.map((s) => s.message.no)).to.deep.equal([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('drops requests from unknown slaves and messages only a leader sends', () => {
+    const { machine } = leader(2);
+    machine.start(0);
+    machine.receive(request(5), 1);
+    machine.receive({ k: 'log', run, epoch: 'other', no: 9, at: 0, add: [], rev: [] }, 2);
+    machine.receive({ k: 'log', run, epoch, no: 0, at: 0, add: [], rev: [] }, 3); // its own echo
+    expect(machine.dropped).to.equal(2);
+  });
+});

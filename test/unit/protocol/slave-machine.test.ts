@@ -1,0 +1,204 @@
+import { expect } from 'chai';
+import { listDigest } from '../../../src/protocol/list-digest.js';
+import type { Entry, FromLeader } from '../../../src/protocol/messages.js';
+import { SlaveMachine } from '../../../src/protocol/slave-machine.js';
+
+const run = 'run1';
+const epoch = 'e1';
+const me = { slave: 1, nonce: 'mine' };
+
+function slave(giveUpAt = 100_000) {
+  return new SlaveMachine({ runId: run, id: 1, nonce: 'mine', value: 500, giveUpAt });
+}
+
+const welcome = (no: number, add: Entry[] = []): FromLeader => ({
+  k: 'welcome',
+  run,
+  epoch,
+  no,
+  ...me,
+  add,
+  rev: [],
+  beatMs: 1000,
+});
+const grant = (no: number, seq: number): FromLeader => ({
+  k: 'grant',
+  run,
+  epoch,
+  no,
+  ...me,
+  seq,
+  token: `${epoch}.${seq}`,
+  leaseMs: 5000,
+});
+const revoke = (no: number, seq: number): FromLeader => ({
+  k: 'revoke',
+  run,
+  epoch,
+  no,
+  ...me,
+  seq,
+  token: `${epoch}.${seq}`,
+  reason: 'lease expired',
+});
+const log = (no: number, at: number, add: Entry[]): FromLeader => ({
+  k: 'log',
+  run,
+  epoch,
+  no,
+  at,
+  add,
+  rev: [],
+});
+const end = (no: number, at: number, add: Entry[], list: Entry[], missing: number[] = []): FromLeader => ({
+  k: 'end',
+  run,
+  epoch,
+  no,
+  at,
+  add,
+  rev: [],
+  count: list.length,
+  digest: listDigest(list),
+  missing,
+});
+
+describe('SlaveMachine', () => {
+  it('requests, appends its value under the grant, and returns the sealed list', () => {
+    const s = slave();
+    expect(s.start(0).map((x) => x.message)).to.deep.equal([
+      { k: 'request', run, no: 0, slave: 1, nonce: 'mine' },
+    ]);
+    s.receive(welcome(3, [[0, 7]]), 1);
+    const out = s.receive(grant(4, 1), 2);
+    expect(out[0]?.message).to.deep.include({ k: 'append', seq: 1, token: 'e1.1', value: 500 });
+    expect(out[0]?.target).to.deep.equal({ to: 'leader' });
+    const list: Entry[] = [
+      [0, 7],
+      [1, 500],
+    ];
+    s.receive(end(6, 0, list, list), 3);
+    expect(s.outcome).to.deep.equal({ ok: true, value: 500, list, position: 1, missing: [] });
+  });
+
+  it('ignores broadcasts that precede its catch-up, then checks the overlap', () => {
+    const s = slave();
+    s.start(0);
+    expect(s.receive(log(2, 0, [[0, 7]]), 1)).to.deep.equal([]); // covered by the welcome
+    s.receive(
+      welcome(5, [
+        [0, 7],
+        [2, 8],
+      ]),
+      2,
+    );
+    s.receive(log(6, 1, [[2, 8]]), 3); // overlap repeats what the welcome said
+    expect(s.dropped).to.equal(0);
+    s.receive(grant(7, 2), 4);
+    const list: Entry[] = [
+      [0, 7],
+      [2, 8],
+      [1, 500],
+    ];
+    s.receive(end(8, 2, [[1, 500]], list), 5);
+    expect(s.outcome).to.deep.include({ ok: true, position: 2 });
+  });
+
+  it('drops replayed, duplicated and reordered leader messages', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(3), 1);
+    s.receive(welcome(3), 2); // redelivered
+    s.receive(log(2, 0, []), 3); // older than the last accepted
+    s.receive(grant(5, 0), 4);
+    expect(s.receive(grant(5, 0), 5)).to.deep.equal([]); // replayed grant: no second append
+    expect(s.dropped).to.equal(3);
+  });
+
+  it('drops messages of another leader epoch and messages addressed to another activation', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(3), 1);
+    s.receive({ ...log(4, 0, [[3, 3]]), epoch: 'e2' }, 2);
+    s.receive({ ...grant(5, 0), nonce: 'earlier' } as FromLeader, 3);
+    s.receive({ ...grant(6, 0), slave: 2 } as FromLeader, 4);
+    s.receive({ k: 'request', run, no: 0, slave: 2, nonce: 'x' }, 5);
+    expect(s.dropped).to.equal(4);
+    expect(s.receive(grant(7, 0), 6)).to.have.length(1);
+  });
+
+  it('fails as REVOKED when its own grant is revoked', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(1), 1);
+    s.receive(grant(2, 4), 2);
+    s.receive(revoke(3, 3), 3); // not ours: dropped
+    expect(s.outcome).to.equal(undefined);
+    s.receive(revoke(4, 4), 4);
+    expect(s.outcome).to.deep.include({ ok: false, code: 'REVOKED' });
+  });
+
+  it('fails as PROTOCOL when the log skips entries or contradicts what it said', () => {
+    const gap = slave();
+    gap.start(0);
+    gap.receive(welcome(1), 1);
+    gap.receive(log(2, 1, [[0, 1]]), 2);
+    expect(gap.outcome).to.deep.include({ ok: false, code: 'PROTOCOL' });
+    const conflict = slave();
+    conflict.start(0);
+    conflict.receive(welcome(1, [[0, 1]]), 1);
+    conflict.receive(log(2, 0, [[0, 2]]), 2);
+    expect(conflict.outcome).to.deep.include({ ok: false, code: 'PROTOCOL' });
+  });
+
+  it('fails as PROTOCOL when the end does not seal the followed list', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(1, [[1, 500]]), 1);
+    s.receive(end(2, 1, [], [[1, 501]]), 2);
+    expect(s.outcome).to.deep.include({ ok: false, code: 'PROTOCOL' });
+  });
+
+  it('fails as NOT_COMMITTED when the run ends without its value', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(1, [[0, 1]]), 1);
+    s.receive(end(2, 1, [], [[0, 1]], [1]), 2);
+    expect(s.outcome).to.deep.include({ ok: false, code: 'NOT_COMMITTED' });
+    const late = slave();
+    late.start(0);
+    late.receive(end(9, 0, [], []), 1);
+    expect(late.outcome).to.deep.include({ ok: false, code: 'NOT_COMMITTED' });
+  });
+
+  it('waits for a leader that has not started until its deadline, then says so', () => {
+    const s = slave(3000);
+    s.start(0);
+    expect(s.wakeAt).to.equal(3000);
+    s.tick(2999);
+    expect(s.outcome).to.equal(undefined);
+    s.tick(3000);
+    expect(s.outcome).to.deep.include({ ok: false, code: 'TIMEOUT' });
+    expect(s.outcome?.ok === false && s.outcome.error).to.match(/waiting for the leader to answer/);
+  });
+
+  it('gives up as LEADER_SILENT when heartbeats stop after the leader answered', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(1, [[0, 1]]), 1000);
+    expect(s.wakeAt).to.equal(9000); // 8 heartbeats of 1000 ms
+    s.receive(log(2, 1, []), 5000);
+    expect(s.wakeAt).to.equal(13_000);
+    s.tick(13_000);
+    expect(s.outcome).to.deep.include({ ok: false, code: 'LEADER_SILENT' });
+    expect(s.outcome?.ok === false && s.outcome.error).to.match(/1 entries committed so far/);
+  });
+
+  it('takes the value an earlier activation of the same slave committed', () => {
+    const s = slave();
+    s.start(0);
+    s.receive(welcome(1, [[1, 123]]), 1);
+    s.receive(end(2, 1, [], [[1, 123]]), 2);
+    expect(s.outcome).to.deep.include({ ok: true, value: 123, position: 0 });
+  });
+});
