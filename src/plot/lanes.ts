@@ -38,21 +38,26 @@ export interface Lane {
  * @param slaves Number of slave rows. Default: highest slave id seen + 1.
  */
 export function buildLanes(events: readonly HistoryEvent[], slaves?: number): Lane[] {
-  const end = events[events.length - 1]?.t ?? 0;
-  const ids = events.flatMap((e) => {
+  const t0 = events[0]?.t ?? 0;
+  const end = events[events.length - 1]?.t ?? t0;
+  // Each slave's row needs only the events that name it; grouping once keeps 1000 rows linear.
+  const bySlave = new Map<number, HistoryEvent[]>();
+  for (const e of events) {
     const slave = 'slave' in e ? e.slave : undefined;
-    return slave === undefined ? [] : [slave];
-  });
-  const count = slaves ?? Math.max(-1, ...ids) + 1;
-  const lanes = [leaderLane(events, end)];
-  for (let id = 0; id < count; id++) lanes.push(slaveLane(events, id, end));
+    if (slave === undefined) continue;
+    const list = bySlave.get(slave);
+    if (list === undefined) bySlave.set(slave, [e]);
+    else list.push(e);
+  }
+  const count = slaves ?? [...bySlave.keys()].reduce((max, id) => Math.max(max, id), -1) + 1;
+  const lanes = [leaderLane(events, t0, end)];
+  for (let id = 0; id < count; id++) lanes.push(slaveLane(bySlave.get(id) ?? [], id, t0, end));
   return lanes;
 }
 
 const at = (t: number, t0: number): string => `+${(t - t0).toFixed(3)} ms`;
 
-function leaderLane(events: readonly HistoryEvent[], end: number): Lane {
-  const t0 = events[0]?.t ?? 0;
+function leaderLane(events: readonly HistoryEvent[], t0: number, end: number): Lane {
   const own = events.filter((e) => e.actor === 'leader');
   const invokes = events.filter((e) => e.type === 'invoke' && e.role === 'leader');
   const spans: Span[] = [];
@@ -85,13 +90,13 @@ function leaderLane(events: readonly HistoryEvent[], end: number): Lane {
     marks: [
       ...invokeMarks(invokes, t0),
       ...ownMarks(own, t0, 'leader'),
-      ...failedEnds(events, 'leader', undefined),
+      ...failedEnds(events, 'leader', undefined, t0),
     ],
   };
 }
 
-function slaveLane(events: readonly HistoryEvent[], id: number, end: number): Lane {
-  const t0 = events[0]?.t ?? 0;
+/** @param events The run's events that name slave `id`. */
+function slaveLane(events: readonly HistoryEvent[], id: number, t0: number, end: number): Lane {
   const own = events.filter((e) => e.actor === 'slave' && e.slave === id);
   const invokes = events.filter((e) => e.type === 'invoke' && e.role === 'slave' && e.slave === id);
   const grants = events.filter((e): e is GrantEvent => e.type === 'grant' && e.slave === id);
@@ -160,7 +165,7 @@ function slaveLane(events: readonly HistoryEvent[], id: number, end: number): La
       ...invokeMarks(invokes, t0),
       ...ownMarks(own, t0, name),
       ...revokeMarks,
-      ...failedEnds(events, 'slave', id),
+      ...failedEnds(events, 'slave', id, t0),
     ],
   };
 }
@@ -174,8 +179,8 @@ function failedEnds(
   events: readonly HistoryEvent[],
   role: 'leader' | 'slave',
   slave: number | undefined,
+  t0: number,
 ): Mark[] {
-  const t0 = events[0]?.t ?? 0;
   return events
     .filter((e) => e.type === 'end' && e.role === role && e.slave === slave && e.status !== 'success')
     .map((e) => ({

@@ -1,3 +1,4 @@
+import type { AppendEvent } from '../event.js';
 import { at, slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
 import { commitsByPosition, returnedLists, type RunView } from '../run-view.js';
@@ -7,9 +8,11 @@ import { commitsByPosition, returnedLists, type RunView } from '../run-view.js';
  * appended under a revoked grant shows up in any returned list in place of the committed value.
  */
 export function checkFencing(run: RunView): Finding[] {
+  return [...committedRevocations(run), ...fencedValuesInLists(run)];
+}
+
+function committedRevocations(run: RunView): Finding[] {
   const findings: Finding[] = [];
-  const committed = commitsByPosition(run);
-  const lists = returnedLists(run);
   for (const revoke of run.revokes) {
     for (const c of run.commits.filter((e) => e.seq === revoke.seq)) {
       findings.push({
@@ -23,23 +26,35 @@ export function checkFencing(run: RunView): Finding[] {
         seen: `commit at position ${c.position}`,
       });
     }
-    const fenced = run.appends.filter((a) => a.seq === revoke.seq && a.token === revoke.token);
-    for (const a of fenced) {
-      for (const { slave, list } of lists) {
-        for (const [position, value] of list.entries()) {
-          if (value !== a.value || committed.get(position)?.value === value) continue;
-          findings.push({
-            seq: a.seq,
-            slave: a.slave,
-            position,
-            message:
-              `${slaveName(slave)}'s list holds ${value} at position ${position}, the value slave ${a.slave} ` +
-              `appended under revoked seq ${a.seq}`,
-            expected:
-              committed.get(position) === undefined ? 'no entry' : String(committed.get(position)?.value),
-            seen: String(value),
-          });
-        }
+  }
+  return findings;
+}
+
+function fencedValuesInLists(run: RunView): Finding[] {
+  const revoked = new Set(run.revokes.map((r) => `${r.seq}/${r.token}`));
+  // Values appended under revoked grants, by value: a list entry is checked with one lookup.
+  const fenced = new Map<number, AppendEvent[]>();
+  for (const a of run.appends) {
+    if (revoked.has(`${a.seq}/${a.token}`)) fenced.set(a.value, [...(fenced.get(a.value) ?? []), a]);
+  }
+  if (fenced.size === 0) return [];
+  const committed = commitsByPosition(run);
+  const findings: Finding[] = [];
+  for (const { slave, list } of returnedLists(run)) {
+    for (const [position, value] of list.entries()) {
+      const expected = committed.get(position)?.value;
+      if (expected === value) continue;
+      for (const a of fenced.get(value) ?? []) {
+        findings.push({
+          seq: a.seq,
+          slave: a.slave,
+          position,
+          message:
+            `${slaveName(slave)}'s list holds ${value} at position ${position}, the value slave ${a.slave} ` +
+            `appended under revoked seq ${a.seq}`,
+          expected: expected === undefined ? 'no entry' : String(expected),
+          seen: String(value),
+        });
       }
     }
   }

@@ -9,7 +9,8 @@ import { holderWindows, type HolderWindow } from './windows.js';
  * each append also lies after its grant, and a committed append before its commit.
  */
 export function checkMutualExclusion(run: RunView, sharedClock: boolean): Finding[] {
-  return [...duplicateSeqs(run), ...overlaps(run), ...foreignAppends(run, sharedClock)];
+  const windows = holderWindows(run);
+  return [...duplicateSeqs(run), ...overlaps(run, windows), ...foreignAppends(run, windows, sharedClock)];
 }
 
 function duplicateSeqs(run: RunView): Finding[] {
@@ -25,11 +26,11 @@ function duplicateSeqs(run: RunView): Finding[] {
     }));
 }
 
-function overlaps(run: RunView): Finding[] {
+function overlaps(run: RunView, windows: readonly HolderWindow[]): Finding[] {
   const findings: Finding[] = [];
   // The window that ends last so far: a long window can overlap several later ones.
   let holder: HolderWindow | undefined;
-  for (const w of holderWindows(run)) {
+  for (const w of windows) {
     if (holder !== undefined && w.grant.t < end(holder)) {
       const still =
         holder.release === undefined ? 'never released it' : `released it at ${at(run, end(holder))}`;
@@ -52,10 +53,10 @@ function end(w: HolderWindow): number {
   return w.release?.t ?? Number.POSITIVE_INFINITY;
 }
 
-function foreignAppends(run: RunView, sharedClock: boolean): Finding[] {
+function foreignAppends(run: RunView, windows: readonly HolderWindow[], sharedClock: boolean): Finding[] {
   const findings: Finding[] = [];
   const grants = grantsBySeq(run);
-  const windows = new Map(holderWindows(run).map((w) => [w.grant, w]));
+  const windowOf = new Map(windows.map((w) => [w.grant, w]));
   for (const a of run.appends) {
     const grant = grants.get(a.seq);
     if (grant === undefined) {
@@ -79,7 +80,7 @@ function foreignAppends(run: RunView, sharedClock: boolean): Finding[] {
       continue;
     }
     if (!sharedClock) continue;
-    const release = windows.get(grant)?.release;
+    const release = windowOf.get(grant)?.release;
     if (a.t < grant.t) {
       findings.push({
         seq: a.seq,

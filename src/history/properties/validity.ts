@@ -1,4 +1,4 @@
-import type { CommitEvent } from '../event.js';
+import type { AppendEvent, CommitEvent, GrantEvent } from '../event.js';
 import { slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
 import { commitsByPosition, grantsBySeq, returnedLists, type RunView } from '../run-view.js';
@@ -12,15 +12,29 @@ export const VALUE_RANGE = { min: 0, max: 1000 } as const;
  * every entry of every returned list is the committed value of its position.
  */
 export function checkValidity(run: RunView): Finding[] {
+  const context: CommitContext = {
+    grants: grantsBySeq(run),
+    recorders: new Set(
+      run.events.flatMap((e) => (e.actor === 'slave' && e.slave !== undefined ? [e.slave] : [])),
+    ),
+    appendsBySeq: groupBySeq(run.appends),
+  };
   return [
-    ...run.commits.flatMap((c) => commitProblems(run, c)),
+    ...run.commits.flatMap((c) => commitProblems(c, context)),
     ...positionProblems(run),
     ...duplicateSlaves(run),
     ...listProblems(run),
   ];
 }
 
-function commitProblems(run: RunView, c: CommitEvent): Finding[] {
+interface CommitContext {
+  readonly grants: ReadonlyMap<number, GrantEvent>;
+  /** Slaves that recorded events of their own. */
+  readonly recorders: ReadonlySet<number>;
+  readonly appendsBySeq: ReadonlyMap<number, AppendEvent[]>;
+}
+
+function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
   const base = { seq: c.seq, slave: c.slave, position: c.position };
   const problems: Finding[] = [];
   if (!isValidValue(c.value)) {
@@ -31,7 +45,7 @@ function commitProblems(run: RunView, c: CommitEvent): Finding[] {
       seen: String(c.value),
     });
   }
-  const grant = grantsBySeq(run).get(c.seq);
+  const grant = context.grants.get(c.seq);
   if (grant === undefined) {
     problems.push({
       ...base,
@@ -51,9 +65,10 @@ function commitProblems(run: RunView, c: CommitEvent): Finding[] {
   }
   // A slave that died after appending leaves no events of its own; only a slave that recorded
   // anything can be held to having recorded its append.
-  const recorded = run.events.some((e) => e.actor === 'slave' && 'slave' in e && e.slave === c.slave);
-  if (!recorded) return problems;
-  const appends = run.appends.filter((a) => a.seq === c.seq && a.slave === c.slave && a.token === c.token);
+  if (!context.recorders.has(c.slave)) return problems;
+  const appends = (context.appendsBySeq.get(c.seq) ?? []).filter(
+    (a) => a.slave === c.slave && a.token === c.token,
+  );
   if (appends.length === 0) {
     problems.push({
       ...base,
@@ -167,6 +182,12 @@ function listProblems(run: RunView): Finding[] {
     }
   }
   return problems;
+}
+
+function groupBySeq(appends: readonly AppendEvent[]): Map<number, AppendEvent[]> {
+  const map = new Map<number, AppendEvent[]>();
+  for (const a of appends) map.set(a.seq, [...(map.get(a.seq) ?? []), a]);
+  return map;
 }
 
 function isValidValue(value: number): boolean {

@@ -10,12 +10,13 @@ export interface HolderWindow {
 
 /** One window per grant, in grant order. */
 export function holderWindows(run: RunView): HolderWindow[] {
-  return run.grants.map((grant) => {
-    const releases = [...run.commits, ...run.revokes].filter((e) => e.seq === grant.seq && e.t >= grant.t);
-    const release = releases.reduce<CommitEvent | RevokeEvent | undefined>(
-      (first, e) => (first === undefined || e.t < first.t ? e : first),
-      undefined,
-    );
-    return { grant, release };
-  });
+  const releasesBySeq = new Map<number, (CommitEvent | RevokeEvent)[]>();
+  // Commits and revocations in time order, so the first match below is the earliest.
+  for (const e of [...run.commits, ...run.revokes].sort((a, b) => a.t - b.t)) {
+    releasesBySeq.set(e.seq, [...(releasesBySeq.get(e.seq) ?? []), e]);
+  }
+  return run.grants.map((grant) => ({
+    grant,
+    release: releasesBySeq.get(grant.seq)?.find((e) => e.t >= grant.t),
+  }));
 }
