@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { within } from './errors.js';
+import { reasonOf, within } from './errors.js';
 
 /**
  * Deletes what this party owns and closes its channel. Best effort within `ms`: whatever is left
@@ -17,8 +17,14 @@ export async function cleanUp(
   })();
   try {
     await within(work, ms, 'cleaning up');
-  } catch {
+  } catch (error) {
     // The channel may already be closed by a broker failure; expiry removes the rest.
     work.catch(() => undefined);
+    console.log(`whisk-sync: cleanup incomplete (${reasonOf(error)}); the broker removes the rest on expiry`);
   }
+}
+
+/** Time for cleaning up: up to 5 s, but never past the activation's deadline (epoch ms). */
+export function cleanupBudget(deadline: number): number {
+  return Math.min(5000, Math.max(200, deadline - Date.now() - 200));
 }

@@ -5,7 +5,7 @@ import { resolveDeadline } from '../protocol/deadline.js';
 import { LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
 import type { LeaderConfig } from '../protocol/validate.js';
-import { cleanUp } from './cleanup.js';
+import { cleanUp, cleanupBudget } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { drive } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
@@ -62,7 +62,11 @@ export async function runLeader(
         now,
       });
     } finally {
-      await cleanUp(channel, { queues: [names.leaderQueue], exchanges: [names.logExchange] }, 2000);
+      await cleanUp(
+        channel,
+        { queues: [names.leaderQueue], exchanges: [names.logExchange] },
+        cleanupBudget(deadline.at),
+      );
     }
   } catch (error) {
     failure = `leader: ${error instanceof BrokerError ? error.message : reasonOf(error)} (${machine.progress()})`;

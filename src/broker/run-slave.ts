@@ -6,7 +6,7 @@ import { MAX_VALUE } from '../protocol/limits.js';
 import type { SlaveResult } from '../protocol/params.js';
 import { SlaveMachine } from '../protocol/slave-machine.js';
 import type { SlaveConfig } from '../protocol/validate.js';
-import { cleanUp } from './cleanup.js';
+import { cleanUp, cleanupBudget } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { drive } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
@@ -60,7 +60,7 @@ export async function runSlave(
         now,
       });
     } finally {
-      await cleanUp(channel, { queues: [inbox], exchanges: [] }, 2000);
+      await cleanUp(channel, { queues: [inbox], exchanges: [] }, cleanupBudget(deadline.at));
     }
   } catch (error) {
     const reason = error instanceof BrokerError ? error.message : reasonOf(error);
