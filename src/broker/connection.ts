@@ -111,6 +111,9 @@ export function socketOptions(url: URL, timeoutMs: number) {
     // Small request/answer messages: without this, Nagle's algorithm adds ~40 ms per hop.
     noDelay: true,
     timeout: Math.max(1, Math.round(timeoutMs)),
+    // Shown by the management UI and `rabbitmqctl list_connections client_properties`: lets an operator
+    // (or a test) find the connection of one container process.
+    clientProperties: { connection_name: `whisk-sync pid ${process.pid}` },
     // amqps: Node verifies the certificate chain and host name by default; never turned off.
     // Private CAs can be added with NODE_EXTRA_CA_CERTS.
     ...(url.protocol === 'amqps:' ? { servername: url.hostname } : {}),

@@ -51,7 +51,10 @@ export function drive(options: DriveOptions): Promise<void> {
     let ackScheduled = false;
 
     const onChannelClose = () => {
-      fail(new BrokerError('the broker closed the channel'));
+      // A lost connection closes its channels first; give its own, more telling event a turn.
+      setImmediate(() => {
+        fail(new BrokerError('the broker closed the channel'));
+      });
     };
     const onChannelError = (error: Error) => {
       fail(new BrokerError(`the broker closed the channel: ${reasonOf(error)}`, { cause: error }));

@@ -26,3 +26,14 @@ async function names(command: 'list_queues' | 'list_exchanges'): Promise<string[
     .map((line) => line.trim())
     .filter((line) => line !== '' && line !== 'name');
 }
+
+/** Polls until run `runId` has nothing left on the broker (e.g. after its `x-expires`); returns what is left. */
+export async function waitUntilGone(runId: string, timeoutMs = 30_000): Promise<RunResources> {
+  const stopAt = Date.now() + timeoutMs;
+  let left = await listRunResources(runId);
+  while (left.queues.length + left.exchanges.length > 0 && Date.now() < stopAt) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    left = await listRunResources(runId);
+  }
+  return left;
+}
