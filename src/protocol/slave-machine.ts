@@ -29,7 +29,7 @@ export type SlaveOutcome =
     }
   | { readonly ok: false; readonly code: FailureCode; readonly error: string };
 
-type Phase = 'registering' | 'waiting' | 'appended';
+type Phase = 'starting' | 'registering' | 'waiting' | 'appended';
 
 /**
  * A slave: requests write permission, appends its value when granted, and follows the leader's log
@@ -42,7 +42,7 @@ type Phase = 'registering' | 'waiting' | 'appended';
  */
 export class SlaveMachine {
   readonly history: HistoryEvent[] = [];
-  private phase: Phase = 'registering';
+  private phase: Phase = 'starting';
   private epoch: string | undefined;
   private lastNo = -1;
   private lastHeardAt = 0;
@@ -80,6 +80,7 @@ export class SlaveMachine {
    */
   start(now: number): Send[] {
     const { runId, id, nonce } = this.config;
+    this.phase = 'registering';
     this.history.push({ ...this.base(now), type: 'request', actor: 'slave', slave: id });
     return [{ target: { to: 'leader' }, message: { k: 'request', run: runId, no: 0, slave: id, nonce } }];
   }
@@ -146,6 +147,8 @@ export class SlaveMachine {
   waitingFor(): string {
     const got = `${this.list.length} entries committed so far`;
     switch (this.phase) {
+      case 'starting':
+        return 'before sending the write request';
       case 'registering':
         return 'waiting for the leader to answer the write request (no answer yet: is the leader running?)';
       case 'waiting':
