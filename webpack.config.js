@@ -42,7 +42,8 @@ export default {
   performance: { hints: false },
   plugins: [
     new webpack.BannerPlugin({
-      banner: 'if (typeof module === "object" && module.exports && typeof module.exports.main === "function") { globalThis.main = module.exports.main; }',
+      banner:
+        'if (typeof module === "object" && module.exports && typeof module.exports.main === "function") { globalThis.main = module.exports.main; }',
       raw: true,
       footer: true,
     }),
