@@ -13,6 +13,14 @@ export interface DrivenMachine {
   readonly wakeAt: number | undefined;
 }
 
+/** Messages one party moved, counted by {@link drive} as it goes (so they survive a failure). */
+export interface MessageCounts {
+  /** Deliveries consumed from the party's queue, dropped ones included. */
+  received: number;
+  /** Messages published. */
+  published: number;
+}
+
 /** Everything {@link drive} needs. */
 export interface DriveOptions {
   readonly connection: ChannelModel;
@@ -30,6 +38,8 @@ export interface DriveOptions {
   readonly prefetch: number;
   /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
   readonly now: () => number;
+  /** Incremented for every delivery and publish, when given. */
+  readonly counts?: MessageCounts;
 }
 
 /**
@@ -104,6 +114,7 @@ export function drive(options: DriveOptions): Promise<void> {
     function publish(sends: readonly Send[] | undefined): void {
       for (const { target, message } of sends ?? []) {
         const content = encode(message, options.signingKey);
+        if (options.counts !== undefined) options.counts.published += 1;
         const [exchange, routingKey] =
           target.to === 'log'
             ? [options.names.logExchange, '']
@@ -157,6 +168,7 @@ export function drive(options: DriveOptions): Promise<void> {
         return;
       }
       unacked = delivery;
+      if (options.counts !== undefined) options.counts.received += 1;
       if (!ackScheduled) {
         ackScheduled = true;
         setImmediate(() => {

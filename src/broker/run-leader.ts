@@ -38,6 +38,7 @@ export async function runLeader(
       leaseMs: config.leaseMs,
       heartbeatMs: config.heartbeatMs,
       endBy: deadline.stopWaitingAt,
+      appendRoute: config.appendRoute,
       ...(activationId === undefined ? {} : { activationId }),
     },
     (bound) => randomInt(bound),

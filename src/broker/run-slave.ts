@@ -36,11 +36,13 @@ export async function runSlave(
     nonce,
     value: randomInt(0, MAX_VALUE + 1),
     giveUpAt: deadline.stopWaitingAt,
+    appendRoute: config.appendRoute,
     ...(activationId === undefined ? {} : { activationId }),
   });
   const names = runNames(config.runId);
   const inbox = names.slaveInbox(config.id, nonce);
   let brokerFailure: string | undefined;
+  const counts = { received: 0, published: 0 };
   try {
     const { channel, connection } = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
     try {
@@ -58,6 +60,7 @@ export async function runSlave(
         isDone: () => machine.outcome !== undefined,
         prefetch: 64,
         now,
+        counts,
       });
     } finally {
       await cleanUp(channel, { queues: [inbox], exchanges: [] }, cleanupBudget(deadline.at));
@@ -75,7 +78,16 @@ export async function runSlave(
     answer = { error: outcome.error, code: outcome.code, dropped };
   } else {
     const { value, list, position, missing } = outcome;
-    answer = { id: config.id, value, list: list.map(([, v]) => v), position, missing: [...missing], dropped };
+    answer = {
+      id: config.id,
+      value,
+      list: list.map(([, v]) => v),
+      position,
+      missing: [...missing],
+      dropped,
+      appendsSeen: machine.appendsSeen,
+      received: counts.received,
+    };
   }
   machine.recordReturn(now(), brokerFailure);
   if ('error' in answer)

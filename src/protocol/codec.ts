@@ -1,5 +1,5 @@
 import { MAX_SLAVES, MAX_VALUE } from './limits.js';
-import type { Entry, Message, Revocation } from './messages.js';
+import { APPEND_ROUTES, type Entry, type Message, type Revocation } from './messages.js';
 import { sign, SIGNATURE_LENGTH, verify } from './signing.js';
 
 /**
@@ -54,6 +54,12 @@ const entries = (v: unknown): v is Entry[] => Array.isArray(v) && v.every((e) =>
 const revocations = (v: unknown): v is Revocation[] =>
   Array.isArray(v) && v.every((r) => pair(r, count, slaveId));
 
+/** Optional grant seqs parallel to `add`. */
+const seqsOf = (m: Fields): boolean =>
+  m.seqs === undefined ||
+  (Array.isArray(m.seqs) && Array.isArray(m.add) && m.seqs.length === m.add.length && m.seqs.every(count));
+const route = (v: unknown): boolean => v === undefined || (APPEND_ROUTES as readonly unknown[]).includes(v);
+
 /** Checks every field a machine relies on; extra fields are tolerated and ignored. */
 function isMessage(v: unknown): v is Message {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -61,7 +67,7 @@ function isMessage(v: unknown): v is Message {
   if (!text(m.run, 64) || !count(m.no)) return false;
   const fromSlave = slaveId(m.slave) && nonce(m.nonce);
   const fromLeader = nonce(m.epoch);
-  const batch = count(m.at) && entries(m.add) && revocations(m.rev);
+  const batch = count(m.at) && entries(m.add) && seqsOf(m) && revocations(m.rev);
   switch (m.k) {
     case 'request':
     case 'abandon':
@@ -69,7 +75,15 @@ function isMessage(v: unknown): v is Message {
     case 'append':
       return fromSlave && count(m.seq) && token(m.token) && value(m.value);
     case 'welcome':
-      return fromLeader && fromSlave && entries(m.add) && revocations(m.rev) && count(m.beatMs);
+      return (
+        fromLeader &&
+        fromSlave &&
+        entries(m.add) &&
+        seqsOf(m) &&
+        revocations(m.rev) &&
+        count(m.beatMs) &&
+        route(m.route)
+      );
     case 'grant':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && count(m.leaseMs);
     case 'revoke':

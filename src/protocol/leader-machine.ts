@@ -2,6 +2,7 @@ import type { DropEvent, HistoryEvent } from '../history/event.js';
 import { listDigest } from './list-digest.js';
 import {
   fencingToken,
+  type AppendRoute,
   type Entry,
   type FromLeader,
   type Message,
@@ -21,6 +22,8 @@ export interface LeaderMachineConfig {
   /** When the run must be over (the activation's deadline less its safety margin). */
   readonly endBy: number;
   readonly activationId?: string;
+  /** Where slaves publish their appends; told to each slave in its welcome. Default `'fanout'`. */
+  readonly appendRoute?: AppendRoute;
 }
 
 /** How the run ended, decided by the leader. */
@@ -60,6 +63,8 @@ export class LeaderMachine {
   private readonly pending: number[] = [];
   private readonly seenNonces = new Set<string>();
   private readonly list: Entry[] = [];
+  /** Grant seq of each list entry, sent along so slaves can match commits to the appends they saw. */
+  private readonly seqs: number[] = [];
   private readonly revocations: Revocation[] = [];
   private holder: Holder | undefined;
   private nextSeq = 0;
@@ -124,8 +129,9 @@ export class LeaderMachine {
         this.onAbandon(message.slave, message.nonce, now, out);
         break;
       default:
-        // The leader's queue is bound to its own log exchange (that binding keeps the exchange alive);
-        // its own broadcasts come back and are skipped. Anything else from a leader is foreign.
+        // The leader's queue is bound to the log exchange (the binding keeps the exchange alive and
+        // brings fanned-out appends); its own broadcasts come back and are skipped. Anything else
+        // from a leader is foreign.
         if (message.k === 'log' || message.k === 'end') {
           if (message.epoch !== this.config.epoch) this.drop(`${message.k} from another leader`, now);
         } else {
@@ -208,8 +214,10 @@ export class LeaderMachine {
       slave,
       nonce,
       add: [...this.list],
+      seqs: [...this.seqs],
       rev: [...this.revocations],
       beatMs: this.config.heartbeatMs,
+      route: this.config.appendRoute ?? 'fanout',
     });
     this.grantNext(now, out);
   }
@@ -231,6 +239,7 @@ export class LeaderMachine {
     }
     const position = this.list.length;
     this.list.push([slave, value]);
+    this.seqs.push(h.seq);
     this.status[slave] = 'committed';
     this.holder = undefined;
     this.history.push({
@@ -348,6 +357,7 @@ export class LeaderMachine {
       no: this.nextNo,
       at: this.broadcastEntries,
       add: this.list.slice(this.broadcastEntries),
+      seqs: this.seqs.slice(this.broadcastEntries),
       rev: this.revocations.slice(this.broadcastRevocations),
       count: this.list.length,
       digest: listDigest(this.list),
@@ -365,6 +375,7 @@ export class LeaderMachine {
       no: this.nextNo,
       at: this.broadcastEntries,
       add: this.list.slice(this.broadcastEntries),
+      seqs: this.seqs.slice(this.broadcastEntries),
       rev: this.revocations.slice(this.broadcastRevocations),
     });
     this.broadcastEntries = this.list.length;

@@ -12,6 +12,19 @@ export type Entry = readonly [slave: number, value: number];
 /** One revocation: the grant's seq and the slave that held it. */
 export type Revocation = readonly [seq: number, slave: number];
 
+/**
+ * Where a granted slave publishes its append:
+ * - `'fanout'`: to the run's log exchange, which the leader's queue and every slave inbox are bound
+ *   to; every slave sees every append (about N² deliveries per run) and cross-checks the leader's
+ *   commits against the signed appends.
+ * - `'leader'`: to the leader's queue only (about N deliveries per run); slaves learn the list from
+ *   the leader's log alone. The lever for large N.
+ */
+export type AppendRoute = 'fanout' | 'leader';
+
+/** Every append route, for validation and help texts. */
+export const APPEND_ROUTES: readonly AppendRoute[] = ['fanout', 'leader'];
+
 /** Slave → leader queue: "slave `slave` (activation `nonce`) wants to write; my inbox is bound". */
 export interface RequestMessage {
   readonly k: 'request';
@@ -21,7 +34,7 @@ export interface RequestMessage {
   readonly nonce: string;
 }
 
-/** Slave → leader queue: the value, under the grant the token names. */
+/** Slave → log exchange (route `'fanout'`) or leader queue (route `'leader'`): the value, under the grant the token names. */
 export interface AppendMessage {
   readonly k: 'append';
   readonly run: string;
@@ -51,9 +64,13 @@ export interface WelcomeMessage {
   readonly slave: number;
   readonly nonce: string;
   readonly add: readonly Entry[];
+  /** Grant seq of each entry of `add`, same length; lets a slave match commits to signed appends. */
+  readonly seqs?: readonly number[];
   readonly rev: readonly Revocation[];
   /** The leader's broadcast interval, from which the slave derives its leader-silence timeout. */
   readonly beatMs: number;
+  /** Where the slave must publish its append; the leader decides it for the whole run. */
+  readonly route?: AppendRoute;
 }
 
 /** Leader → one slave's inbox: write permission for grant `seq`, fenced by `token`. */
@@ -90,6 +107,8 @@ export interface LogMessage {
   readonly no: number;
   readonly at: number;
   readonly add: readonly Entry[];
+  /** Grant seq of each entry of `add`, same length. */
+  readonly seqs?: readonly number[];
   readonly rev: readonly Revocation[];
 }
 
@@ -101,6 +120,8 @@ export interface EndMessage {
   readonly no: number;
   readonly at: number;
   readonly add: readonly Entry[];
+  /** Grant seq of each entry of `add`, same length. */
+  readonly seqs?: readonly number[];
   readonly rev: readonly Revocation[];
   readonly count: number;
   readonly digest: string;

@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/event.js';
+import type { AppendRoute } from './messages.js';
 
 /** Parameters of the `leader` action. */
 export interface LeaderParams {
@@ -23,6 +24,13 @@ export interface LeaderParams {
    * Every party of a run must pass the same value. Default 300000.
    */
   readonly expiresMs?: number;
+  /**
+   * Where granted slaves publish their appends, decided by the leader for the whole run and told to
+   * each slave in its welcome. `'fanout'` (default): to the run's log exchange, so the leader and every
+   * slave see every append (about N² deliveries; slaves cross-check the leader's commits against the
+   * signed appends). `'leader'`: to the leader's queue only (about N deliveries): the choice for large N.
+   */
+  readonly appendRoute?: AppendRoute;
 }
 
 /** Parameters of the `slave` action. */
@@ -37,6 +45,11 @@ export interface SlaveParams {
   readonly history?: boolean;
   /** Same meaning as the leader's `expiresMs`; every party of a run must pass the same value. */
   readonly expiresMs?: number;
+  /**
+   * Used only when the leader's welcome names no route (the leader's `appendRoute` decides).
+   * Default `'fanout'`.
+   */
+  readonly appendRoute?: AppendRoute;
 }
 
 /** What a slave returns: the agreed list, identical in every slave of the run. */
@@ -52,6 +65,13 @@ export interface SlaveResult {
   readonly missing: number[];
   /** Messages this slave received and dropped (bad signature, malformed, foreign, replayed, stale). */
   readonly dropped: number;
+  /**
+   * Other slaves' appends this slave received on the fanout route (every append published after its
+   * inbox was bound); 0 on the `'leader'` route.
+   */
+  readonly appendsSeen?: number;
+  /** Messages delivered to this slave's inbox, all kinds, dropped ones included. */
+  readonly received?: number;
   readonly history?: HistoryEvent[];
 }
 

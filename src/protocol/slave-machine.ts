@@ -1,7 +1,19 @@
 import type { HistoryEvent } from '../history/event.js';
 import { MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS } from './limits.js';
 import { listDigest } from './list-digest.js';
-import type { EndMessage, Entry, FromLeader, LogMessage, Message, Revocation, Send } from './messages.js';
+import {
+  fencingToken,
+  type AppendMessage,
+  type AppendRoute,
+  type EndMessage,
+  type Entry,
+  type FromLeader,
+  type LogMessage,
+  type Message,
+  type Revocation,
+  type Send,
+  type WelcomeMessage,
+} from './messages.js';
 import type { FailureCode } from './failure.js';
 
 /** What a slave machine needs to know; times are epoch milliseconds on the caller's clock. */
@@ -15,6 +27,11 @@ export interface SlaveMachineConfig {
   /** When waiting must stop (the activation's deadline less its safety margin). */
   readonly giveUpAt: number;
   readonly activationId?: string;
+  /**
+   * Where to publish the append when the leader's welcome does not say (the leader decides it for
+   * the run). Default `'fanout'`.
+   */
+  readonly appendRoute?: AppendRoute;
 }
 
 /** A slave's outcome: the agreed list, or a failure with its code. */
@@ -49,11 +66,19 @@ export class SlaveMachine {
   private silenceMs = 0;
   private readonly list: Entry[] = [];
   private readonly revoked = new Map<number, number>();
+  /** Other slaves' signed appends seen on the fanout and not yet matched to a commit, by seq. */
+  private readonly pendingAppends = new Map<number, { readonly entry: Entry; readonly token: string }>();
+  private appendsObserved = 0;
+  /** Position in the list of each committed seq the leader named. */
+  private readonly committedAt = new Map<number, number>();
+  private route: AppendRoute;
   private grantSeq: number | undefined;
   private droppedCount = 0;
   private result: SlaveOutcome | undefined;
 
-  constructor(private readonly config: SlaveMachineConfig) {}
+  constructor(private readonly config: SlaveMachineConfig) {
+    this.route = config.appendRoute ?? 'fanout';
+  }
 
   get outcome(): SlaveOutcome | undefined {
     return this.result;
@@ -61,6 +86,11 @@ export class SlaveMachine {
 
   get dropped(): number {
     return this.droppedCount;
+  }
+
+  /** Other slaves' valid appends received on the fanout (duplicates and foreign ones excluded). */
+  get appendsSeen(): number {
+    return this.appendsObserved;
   }
 
   /** When `tick` must run next: the leader-silence limit or the give-up time. */
@@ -88,14 +118,18 @@ export class SlaveMachine {
   /** A message from this slave's inbox that passed signature and shape checks. */
   receive(message: Message, now: number): Send[] {
     if (this.result !== undefined) return [];
-    if (message.k === 'request' || message.k === 'append' || message.k === 'abandon') {
+    if (message.k === 'append') {
+      this.onFannedOutAppend(message, now);
+      return [];
+    }
+    if (message.k === 'request' || message.k === 'abandon') {
       this.drop(`unexpected ${message.k}`, now);
       return [];
     }
     if (!this.accept(message, now)) return [];
     switch (message.k) {
       case 'welcome':
-        this.onWelcome(message.add, message.rev, message.beatMs, now);
+        this.onWelcome(message, now);
         return [];
       case 'grant':
         return this.onGrant(message.seq, message.token, now);
@@ -145,7 +179,8 @@ export class SlaveMachine {
 
   /** What this slave is waiting for and how far the run got, for errors and logs. */
   waitingFor(): string {
-    const got = `${this.list.length} entries committed so far`;
+    const seen = this.appendsObserved === 0 ? '' : `, ${this.appendsObserved} appends seen on the fanout`;
+    const got = `${this.list.length} entries committed so far${seen}`;
     switch (this.phase) {
       case 'starting':
         return 'before sending the write request';
@@ -189,14 +224,42 @@ export class SlaveMachine {
     return true;
   }
 
-  private onWelcome(add: readonly Entry[], rev: readonly Revocation[], beatMs: number, now: number): void {
+  private onWelcome(m: WelcomeMessage, now: number): void {
     if (this.phase !== 'registering') {
       this.drop('second welcome', now);
       return;
     }
     this.phase = 'waiting';
-    this.silenceMs = Math.max(MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS * beatMs);
-    this.apply(0, add, rev);
+    this.silenceMs = Math.max(MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS * m.beatMs);
+    if (m.route !== undefined) this.route = m.route;
+    this.apply(0, m.add, m.seqs, m.rev, now);
+  }
+
+  /**
+   * Another slave's append, fanned out to every inbox. It decides nothing (the leader's log does);
+   * it is kept until the leader commits its seq, to check that the committed entry is the signed one.
+   * This slave's own append comes back too and is skipped.
+   */
+  private onFannedOutAppend(m: AppendMessage, now: number): void {
+    if (m.slave === this.config.id && m.nonce === this.config.nonce) return;
+    if (this.epoch !== undefined && m.token !== fencingToken(this.epoch, m.seq)) {
+      this.drop(`append from slave ${m.slave} fenced by another leader epoch (token ${m.token})`, now);
+      return;
+    }
+    if (this.committedAt.has(m.seq)) {
+      // The leader's log committed this seq before its append got here: check it now.
+      this.appendsObserved += 1;
+      this.crossCheck(m.seq, [m.slave, m.value], now);
+      return;
+    }
+    const known = this.pendingAppends.get(m.seq);
+    if (known !== undefined) {
+      const same = known.entry[0] === m.slave && known.entry[1] === m.value && known.token === m.token;
+      this.drop(same ? `duplicate append of seq ${m.seq}` : `second append for seq ${m.seq}`, now);
+      return;
+    }
+    this.appendsObserved += 1;
+    this.pendingAppends.set(m.seq, { entry: [m.slave, m.value], token: m.token });
   }
 
   private onGrant(seq: number, token: string, now: number): Send[] {
@@ -209,7 +272,10 @@ export class SlaveMachine {
     const { runId, id, nonce, value } = this.config;
     this.history.push({ ...this.base(now), type: 'append', actor: 'slave', slave: id, seq, token, value });
     const message = { k: 'append', run: runId, no: 1, slave: id, nonce, seq, token, value } as const;
-    return [{ target: { to: 'leader' }, message }];
+    // On the fanout the leader (bound to the same exchange) observes the release and every slave
+    // sees the value; published on this slave's one channel after its request, so the leader's
+    // queue gets them in that order either way.
+    return [{ target: this.route === 'fanout' ? { to: 'log' } : { to: 'leader' }, message }];
   }
 
   private onRevoke(seq: number, reason: string, now: number): void {
@@ -225,7 +291,7 @@ export class SlaveMachine {
   }
 
   private follow(m: LogMessage | EndMessage, now: number): boolean {
-    if (!this.apply(m.at, m.add, m.rev)) {
+    if (!this.apply(m.at, m.add, m.seqs, m.rev, now)) {
       this.drop(`log batch at ${m.at} does not continue the list of ${this.list.length}`, now);
       this.fail('PROTOCOL', `the leader's log skipped or changed entries at position ${m.at}`);
       return false;
@@ -234,15 +300,58 @@ export class SlaveMachine {
   }
 
   /** Applies a batch starting at `at`; an overlap must repeat what is known. False on a gap or conflict. */
-  private apply(at: number, add: readonly Entry[], rev: readonly Revocation[]): boolean {
+  private apply(
+    at: number,
+    add: readonly Entry[],
+    seqs: readonly number[] | undefined,
+    rev: readonly Revocation[],
+    now: number,
+  ): boolean {
     if (at > this.list.length) return false;
     for (const [i, entry] of add.entries()) {
       const known = this.list[at + i];
-      if (known === undefined) this.list.push(entry);
-      else if (known[0] !== entry[0] || known[1] !== entry[1]) return false;
+      if (known === undefined) {
+        this.list.push(entry);
+        const seq = seqs?.[i];
+        if (seq !== undefined) this.committed(seq, at + i, now);
+      } else if (known[0] !== entry[0] || known[1] !== entry[1]) return false;
     }
-    for (const [seq, slave] of rev) this.revoked.set(seq, slave);
+    for (const [seq, slave] of rev) {
+      this.revoked.set(seq, slave);
+      // A revoked holder's append (a zombie's) is never committed; nothing to check it against.
+      this.pendingAppends.delete(seq);
+    }
     return true;
+  }
+
+  /** The leader committed `seq` at `position`: match it with the signed append seen for that seq. */
+  private committed(seq: number, position: number, now: number): void {
+    this.committedAt.set(seq, position);
+    const seen = this.pendingAppends.get(seq);
+    if (seen === undefined) return;
+    this.pendingAppends.delete(seq);
+    if (this.epoch !== undefined && seen.token !== fencingToken(this.epoch, seq)) {
+      this.drop(`append of slave ${seen.entry[0]} fenced by another leader epoch (token ${seen.token})`, now);
+      return;
+    }
+    this.crossCheck(seq, seen.entry, now);
+  }
+
+  /**
+   * The list holds the leader's decision whatever an append says; a signed append that disagrees
+   * with the commit of its seq is dropped and recorded, so the disagreement is visible in the history.
+   */
+  private crossCheck(seq: number, appended: Entry, now: number): void {
+    const position = this.committedAt.get(seq);
+    const committed = position === undefined ? undefined : this.list[position];
+    if (committed === undefined) return;
+    if (committed[0] !== appended[0] || committed[1] !== appended[1]) {
+      this.drop(
+        `append for seq ${seq} (slave ${appended[0]}, value ${appended[1]}) differs from the ` +
+          `leader's commit (slave ${committed[0]}, value ${committed[1]})`,
+        now,
+      );
+    }
   }
 
   private onEnd(m: EndMessage, now: number): void {

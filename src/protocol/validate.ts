@@ -1,6 +1,7 @@
 import { ParamError } from './failure.js';
 import { DEFAULT_EXPIRES_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, MAX_SLAVES } from './limits.js';
 import { maskUrl } from './mask.js';
+import { APPEND_ROUTES, type AppendRoute } from './messages.js';
 
 /** A short safe token: letters, digits, `_` and `-`, at most 64 characters; names queues and exchanges. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -16,6 +17,7 @@ export interface LeaderConfig {
   readonly history: boolean;
   readonly heartbeatMs: number;
   readonly expiresMs: number;
+  readonly appendRoute: AppendRoute;
 }
 
 /** A slave's parameters after validation, with defaults applied. */
@@ -28,6 +30,7 @@ export interface SlaveConfig {
   readonly timeoutMs: number | undefined;
   readonly history: boolean;
   readonly expiresMs: number;
+  readonly appendRoute: AppendRoute;
 }
 
 /** Fields every party of a run shares; also what {@link abandonSlave}-style clients need. */
@@ -51,6 +54,7 @@ export function validateLeaderParams(params: unknown): LeaderConfig {
     history: optionalBoolean(p, 'history') ?? false,
     heartbeatMs: optionalInteger(p, 'heartbeatMs', 10, 60_000) ?? DEFAULT_HEARTBEAT_MS,
     expiresMs: optionalInteger(p, 'expiresMs', 1000, 86_400_000) ?? DEFAULT_EXPIRES_MS,
+    appendRoute: appendRoute(p),
   };
 }
 
@@ -68,6 +72,7 @@ export function validateSlaveParams(params: unknown): SlaveConfig {
     timeoutMs: optionalInteger(p, 'timeoutMs', 100, 3_600_000),
     history: optionalBoolean(p, 'history') ?? false,
     expiresMs: optionalInteger(p, 'expiresMs', 1000, 86_400_000) ?? DEFAULT_EXPIRES_MS,
+    appendRoute: appendRoute(p),
   };
 }
 
@@ -105,6 +110,15 @@ function optionalBoolean(p: Params, name: string): boolean | undefined {
   const value = p[name];
   if (value === undefined || typeof value === 'boolean') return value;
   throw new ParamError(name, `${name} must be true or false (got ${describe(value)})`);
+}
+
+function appendRoute(p: Params): AppendRoute {
+  const value = p.appendRoute;
+  if (value === undefined) return 'fanout';
+  const route = APPEND_ROUTES.find((r) => r === value);
+  if (route !== undefined) return route;
+  const choices = APPEND_ROUTES.map((r) => `'${r}'`).join(' or ');
+  throw new ParamError('appendRoute', `appendRoute must be ${choices} (got ${describe(value)})`);
 }
 
 function runId(p: Params): string {

@@ -33,6 +33,23 @@ function expectAgreedRun(r: RoundResult, n: number): void {
   expect(report.runs[0]?.summary.commits).to.equal(n);
 }
 
+/**
+ * Fanout route: a slave's inbox is bound before it records its request, and an append is recorded
+ * before it is published, so every other slave's append recorded after this slave's request reached it.
+ */
+function expectAppendsFannedOut(r: RoundResult): void {
+  const appends = r.history.filter((e) => e.type === 'append');
+  r.slaves.forEach((s, id) => {
+    const request = r.history.find((e) => e.type === 'request' && e.slave === id);
+    expect(request, `slave ${id} request`).not.to.equal(undefined);
+    const after = appends.filter((e) => e.slave !== id && e.t > request!.t).length;
+    const seen = (s as { appendsSeen: number }).appendsSeen;
+    expect(seen, `slave ${id} saw the appends published after it asked`).to.be.at.least(after);
+    expect(seen).to.be.at.most(r.slaves.length - 1);
+  });
+  expect(r.slaves.some((s) => (s as { appendsSeen: number }).appendsSeen > 0)).to.equal(true);
+}
+
 describe('leader and slaves in separate processes over RabbitMQ', function () {
   this.timeout(90_000);
   after(closeBrokerConnections);
@@ -57,12 +74,21 @@ describe('leader and slaves in separate processes over RabbitMQ', function () {
     const delays = Array.from({ length: 10 }, () => Math.floor(Math.random() * 3000));
     const r = await runRound({ n: 10, leaderDelayMs: 1000, slaveDelayMs: (i) => delays[i] ?? 0 });
     expectAgreedRun(r, 10);
+    expectAppendsFannedOut(r);
+    expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
+  });
+
+  it("n = 10 on the 'leader' append route: appends reach the leader only", async () => {
+    const r = await runRound({ n: 10, slavesPerProcess: 5, params: { appendRoute: 'leader' } });
+    expectAgreedRun(r, 10);
+    for (const s of r.slaves) expect(s).to.include({ appendsSeen: 0 });
     expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
   it('n = 50, ten slaves per process, staggered starts: late slaves catch up', async () => {
     const r = await runRound({ n: 50, slavesPerProcess: 10, slaveDelayMs: (i) => i * 700 });
     expectAgreedRun(r, 50);
+    expectAppendsFannedOut(r);
     // Grants overlapped with later starts: some slave was granted before the last one asked.
     const lastRequest = Math.max(...r.history.filter((e) => e.type === 'request').map((e) => e.t));
     expect(r.history.some((e) => e.type === 'grant' && e.t < lastRequest)).to.equal(true);

@@ -9,9 +9,10 @@ function lists(outcomes: ReturnType<typeof simulate>['outcomes']): (readonly Ent
 
 describe('leader and slaves over an adversarial in-memory broker', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-    it(`agree on one list with reordering, redelivery, late starts and injected messages (seed ${seed})`, () => {
+    const appendRoute = seed % 2 === 0 ? 'fanout' : 'leader';
+    it(`agree on one list with reordering, redelivery, late starts and injected messages (seed ${seed}, ${appendRoute} route)`, () => {
       const n = 4 + (seed % 5) * 3;
-      const { outcomes, leader, dropped } = simulate({ n, seed, duplicate: 0.2, inject: 0.05 });
+      const { outcomes, leader, dropped } = simulate({ n, seed, duplicate: 0.2, inject: 0.05, appendRoute });
       expect(dropped, 'duplicates and injected messages were dropped').to.be.greaterThan(0);
       const all = lists(outcomes);
       expect(all, 'every slave returned a list').to.have.length(n);
@@ -25,6 +26,12 @@ describe('leader and slaves over an adversarial in-memory broker', () => {
       expect(first).to.deep.equal(commits);
     });
   }
+
+  it("over the fanout, without faults, no slave drops another's append", () => {
+    const { outcomes, dropped } = simulate({ n: 12, seed: 21 });
+    expect(lists(outcomes)).to.have.length(12);
+    expect(dropped).to.equal(0);
+  });
 
   it('leaves out a slave that died holding the grant, and everyone else agrees', () => {
     const { outcomes, leader } = simulate({ n: 6, seed: 11, duplicate: 0.1, dieOnGrant: [2], endBy: 20_000 });

@@ -7,7 +7,7 @@
  */
 import { decode, encode } from '../../../src/protocol/codec.js';
 import { LeaderMachine } from '../../../src/protocol/leader-machine.js';
-import type { Send } from '../../../src/protocol/messages.js';
+import type { AppendRoute, Send } from '../../../src/protocol/messages.js';
 import { SlaveMachine, type SlaveOutcome } from '../../../src/protocol/slave-machine.js';
 
 export interface SimulationOptions {
@@ -25,6 +25,8 @@ export interface SimulationOptions {
   readonly abandon?: readonly number[];
   /** The leader's end-by time. Default 1000000. */
   readonly endBy?: number;
+  /** The leader's append route. Default: the machine's (`'fanout'`). */
+  readonly appendRoute?: AppendRoute;
 }
 
 export interface SimulationResult {
@@ -60,7 +62,15 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const bound = new Set<string>(); // queues bound to the log exchange
   const seen: Buffer[] = []; // everything published, for replays
   const leader = new LeaderMachine(
-    { runId, n: options.n, epoch: 'ep', leaseMs: 500, heartbeatMs: 100, endBy: options.endBy ?? 1_000_000 },
+    {
+      runId,
+      n: options.n,
+      epoch: 'ep',
+      leaseMs: 500,
+      heartbeatMs: 100,
+      endBy: options.endBy ?? 1_000_000,
+      ...(options.appendRoute === undefined ? {} : { appendRoute: options.appendRoute }),
+    },
     int,
   );
   const slaves = new Map<number, SlaveMachine>();

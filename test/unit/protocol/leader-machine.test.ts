@@ -126,6 +126,18 @@ describe('LeaderMachine', () => {
       [0, 10],
       [1, 11],
     ]);
+    // The grant seq of each entry, so the slave can match commits to the appends it saw.
+    expect(welcome?.seqs).to.deep.equal([0, 1]);
+    expect(welcome?.route).to.equal('fanout');
+  });
+
+  it('tells each slave the append route it was configured with', () => {
+    const machine = new LeaderMachine(
+      { runId: run, n: 1, epoch, leaseMs: 100, heartbeatMs: 100, endBy: 1e6, appendRoute: 'leader' },
+      () => 0,
+    );
+    machine.start(0);
+    expect(of(machine.receive(request(0), 1), 'welcome')[0]?.route).to.equal('leader');
   });
 
   it('ends when every slave is committed or abandoned, reporting who is missing', () => {

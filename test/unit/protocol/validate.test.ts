@@ -24,8 +24,24 @@ describe('parameter validation', () => {
       history: false,
       heartbeatMs: 1000,
       expiresMs: 300_000,
+      appendRoute: 'fanout',
     });
-    expect(validateSlaveParams({ ...good, id: 2 })).to.include({ id: 2, expiresMs: 300_000 });
+    expect(validateSlaveParams({ ...good, id: 2 })).to.include({
+      id: 2,
+      expiresMs: 300_000,
+      appendRoute: 'fanout',
+    });
+  });
+
+  it('takes either append route and names a wrong one', () => {
+    expect(validateLeaderParams({ ...good, appendRoute: 'leader' }).appendRoute).to.equal('leader');
+    expect(validateSlaveParams({ ...good, id: 0, appendRoute: 'leader' }).appendRoute).to.equal('leader');
+    expect(messageOf(() => validateLeaderParams({ ...good, appendRoute: 'stream' }))).to.equal(
+      `appendRoute must be 'fanout' or 'leader' (got "stream")`,
+    );
+    expect(messageOf(() => validateSlaveParams({ ...good, id: 0, appendRoute: 1 }))).to.match(
+      /^appendRoute must be .* \(got 1\)$/,
+    );
   });
 
   const leaderCases: [string, Record<string, unknown>, RegExp][] = [
