@@ -1,0 +1,74 @@
+import type { HistoryEvent } from '../history/event.js';
+import { DEFAULT_HEARTBEAT_MS } from '../protocol/limits.js';
+import type { AppendRoute } from '../protocol/messages.js';
+import type { RoundReport } from '../run/report.js';
+import { handoffTimes } from './handoff.js';
+import { percentiles, type Percentiles } from './stats.js';
+
+/** One measured end-to-end round. */
+export interface RoundFigures {
+  readonly n: number;
+  readonly mode: 'cold' | 'warm';
+  readonly route: AppendRoute;
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+  readonly totalMs: number;
+  readonly invocationMs: number;
+  readonly containerStartMs: number | undefined;
+  readonly coldStarts: number;
+  readonly firstGrantMs: number | undefined;
+  readonly coordinationMs: number | undefined;
+  readonly collectionMs: number | undefined;
+  readonly handoffMs: Percentiles | undefined;
+  /** Messages published by the leader and the slaves; the leader's heartbeats are estimated. */
+  readonly published: number;
+  /** Messages delivered to the leader's queue and the slaves' inboxes; the leader's part is computed. */
+  readonly delivered: number;
+  /** Peak resident memory of the containers (sampled sum, or sum of their peaks if larger). */
+  readonly containersPeakBytes: number;
+  /** Peak resident memory of the controller process (this process). */
+  readonly controllerPeakBytes: number;
+}
+
+/**
+ * Figures of one round from its report. Slaves count their own deliveries (`received`); the leader
+ * returns nothing on success, so its messages follow from the protocol: it publishes a welcome and a
+ * grant per slave, a heartbeat per interval and the end, and receives a request and an append per
+ * slave plus its own broadcasts (its queue is bound to the log exchange).
+ */
+export function roundFigures(input: {
+  report: RoundReport;
+  mode: 'cold' | 'warm';
+  route: AppendRoute;
+  containersPeakBytes: number;
+  controllerPeakBytes: number;
+}): RoundFigures {
+  const { report } = input;
+  const history: readonly HistoryEvent[] = report.history ?? [];
+  const n = report.n;
+  const leaderTimes = history.filter((e) => e.actor === 'leader').map((e) => e.t);
+  const leaderSpan = leaderTimes.length === 0 ? 0 : Math.max(...leaderTimes) - Math.min(...leaderTimes);
+  const broadcasts = 1 + Math.ceil(leaderSpan / DEFAULT_HEARTBEAT_MS) + 1;
+  const slaves = report.slaves.filter((s) => s !== null);
+  const slaveReceived = slaves.reduce((sum, s) => sum + (s.received ?? 0), 0);
+  const t = report.timings;
+  return {
+    n,
+    mode: input.mode,
+    route: input.route,
+    ok: report.ok,
+    problems: report.problems,
+    totalMs: t.totalMs,
+    invocationMs: t.invocationMs,
+    containerStartMs: t.containerStartMs,
+    coldStarts: t.coldStarts,
+    firstGrantMs: t.firstGrantMs,
+    coordinationMs: t.coordinationMs,
+    collectionMs: t.collectionMs,
+    handoffMs: percentiles(handoffTimes(history)),
+    published: 2 * n + 2 * n + broadcasts,
+    delivered: slaveReceived + 2 * n + broadcasts,
+    containersPeakBytes: input.containersPeakBytes,
+    controllerPeakBytes: input.controllerPeakBytes,
+  };
+}

@@ -1,0 +1,74 @@
+import type { FanoutFigures, RoundTripFigures } from './amqp-probe.js';
+import type { RoundFigures } from './round-figures.js';
+
+/** Everything one `npm run bench` measured, as written to `latest.json`. */
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly machine: {
+    readonly cores: number;
+    readonly cpu: string;
+    readonly memoryBytes: number;
+    readonly node: string;
+    readonly platform: string;
+    readonly broker: string;
+  };
+  readonly command: string;
+  readonly localConcurrency: number;
+  readonly roundTrip: RoundTripFigures;
+  readonly fanout: readonly FanoutFigures[];
+  readonly rounds: readonly RoundFigures[];
+}
+
+const ms = (v: number | undefined): string => (v === undefined ? '–' : `${Math.round(v)}`);
+const s = (v: number | undefined): string => (v === undefined ? '–' : (v / 1000).toFixed(2));
+const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)}`;
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(1)}×`;
+
+/** The results as a Markdown section: machine, broker figures, then one row per round. */
+export function benchMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const rt = r.roundTrip;
+  const lines = [
+    `# whisk-sync benchmark`,
+    '',
+    `${r.startedAt}: ${m.cores} cores (${m.cpu}), ${mb(m.memoryBytes)} MB RAM, Node.js ${m.node} on ${m.platform}, ` +
+      `${m.broker} on loopback; embedded controller, ${r.localConcurrency} activations per container.`,
+    '',
+    `Command: \`${r.command}\` (${s(r.durationMs)} s in all)`,
+    '',
+    '## Broker bounds',
+    '',
+    `Raw AMQP round trip between two connections (TCP_NODELAY), ${rt.count} samples: ` +
+      `p50 ${rt.p50} ms, p90 ${rt.p90} ms, p99 ${rt.p99} ms.`,
+    '',
+    '| bound queues | deliveries/s | one message to every queue (ms) |',
+    '|---:|---:|---:|',
+    ...r.fanout.map((f) => `| ${f.queues} | ${f.deliveriesPerSecond} | ${f.perMessageMs} |`),
+    '',
+    '## End to end (`runRound` on the embedded controller)',
+    '',
+    '| N | run | route | ok | total s | invoke ms | container start ms | first grant ms | coordination ms | ' +
+      'collection ms | handoff p50 / p90 / p99 ms | p50 ÷ round trip | p50 ÷ fanout bound | published | ' +
+      'delivered | controller MB | containers MB |',
+    '|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    ...r.rounds.map((x) => {
+      const fan = r.fanout.find((f) => f.queues === x.n)?.perMessageMs;
+      const h = x.handoffMs;
+      const handoff = h === undefined ? '–' : `${h.p50} / ${h.p90} / ${h.p99}`;
+      return (
+        `| ${x.n} | ${x.mode} | ${x.route} | ${x.ok ? 'yes' : 'NO'} | ${s(x.totalMs)} | ${ms(x.invocationMs)} | ` +
+        `${ms(x.containerStartMs)} | ${ms(x.firstGrantMs)} | ${ms(x.coordinationMs)} | ${ms(x.collectionMs)} | ` +
+        `${handoff} | ${ratio(h?.p50, rt.p50)} | ${x.route === 'fanout' ? ratio(h?.p50, fan) : '–'} | ` +
+        `${x.published} | ${x.delivered} | ${mb(x.controllerPeakBytes)} | ${mb(x.containersPeakBytes)} |`
+      );
+    }),
+    '',
+  ];
+  const failed = r.rounds.filter((x) => !x.ok);
+  if (failed.length > 0) {
+    lines.push('Problems:', '', ...failed.map((x) => `- N = ${x.n} ${x.mode}: ${x.problems.join('; ')}`), '');
+  }
+  return lines.join('\n');
+}
