@@ -10,7 +10,7 @@ import {
   measureRoundTrip,
   type FanoutFigures,
 } from '../src/bench/amqp-probe.js';
-import { BENCH_USAGE, parseBenchArgs, type BenchCommand } from '../src/bench/bench-args.js';
+import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../src/bench/bench-args.js';
 import { MemorySampler } from '../src/bench/memory.js';
 import { roundFigures, type RoundFigures } from '../src/bench/round-figures.js';
 import { benchMarkdown, type BenchResults } from '../src/bench/table.js';
@@ -19,6 +19,7 @@ import { loadManifest, type Manifest } from '../src/deploy/manifest.js';
 import { FunctionExecutor } from '../src/executor/executor.js';
 import { startLocalWhisk } from '../src/localwhisk/index.js';
 import { maskUrl } from '../src/protocol/mask.js';
+import type { AppendRoute } from '../src/protocol/messages.js';
 import { checkBroker } from '../src/run/broker-check.js';
 import { ensureBundles } from '../src/run/bundles.js';
 import { describeCliFailure } from '../src/run/cli-failure.js';
@@ -54,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const built = await ensureBundles(ROOT);
   if (built !== undefined) progress(`built the action bundles (${built})`);
-  const manifest = withRoute(loadManifest(join(ROOT, 'manifest.yaml')), command);
+  const manifest = loadManifest(join(ROOT, 'manifest.yaml'));
   const rounds: RoundFigures[] = [];
   for (const n of command.ns) {
     for (let rep = 0; rep < command.repetitions; rep++)
@@ -88,28 +89,28 @@ async function main(argv: readonly string[]): Promise<number> {
   return rounds.every((r) => r.ok) ? 0 : 1;
 }
 
-/** The manifest with the chosen append route as a package parameter (the leader decides it). */
-function withRoute(manifest: Manifest, command: BenchCommand): Manifest {
+/** The manifest with an append route as a package parameter (the leader decides it for the run). */
+function withRoute(manifest: Manifest, route: AppendRoute): Manifest {
   return {
     ...manifest,
-    packages: manifest.packages.map((pkg) => ({
-      ...pkg,
-      inputs: { ...pkg.inputs, appendRoute: command.route },
-    })),
+    packages: manifest.packages.map((pkg) => ({ ...pkg, inputs: { ...pkg.inputs, appendRoute: route } })),
   };
 }
 
 /** One fresh controller: a cold round (no container exists), then a warm one (containers reused). */
 async function coldAndWarm(n: number, manifest: Manifest, command: BenchCommand): Promise<RoundFigures[]> {
+  const route = routeFor(command.route, n);
   const localWhisk = await startLocalWhisk({ prewarmContainers: 0 });
   const executor = new FunctionExecutor({ target: 'local', localWhisk });
   try {
     const target = await executor.ready();
     if (target.client === undefined) throw new Error('the executor has no OpenWhisk client to deploy with');
-    await deployManifest(target.client, manifest, { extraLimits: { concurrency: command.localConcurrency } });
+    await deployManifest(target.client, withRoute(manifest, route), {
+      extraLimits: { concurrency: command.localConcurrency },
+    });
     const figures: RoundFigures[] = [];
     for (const mode of ['cold', 'warm'] as const) {
-      progress(`N = ${n}, ${mode}: running`);
+      progress(`N = ${n}, ${mode}, ${route} route: running`);
       const containers = new MemorySampler(() => localWhisk.containers().map((c) => c.pid));
       const controller = new MemorySampler(() => [process.pid]);
       containers.start();
@@ -132,7 +133,7 @@ async function coldAndWarm(n: number, manifest: Manifest, command: BenchCommand)
       const figure = roundFigures({
         report,
         mode,
-        route: command.route,
+        route,
         containersPeakBytes,
         controllerPeakBytes,
       });

@@ -11,8 +11,11 @@ export interface BenchCommand {
   readonly ns: readonly number[];
   /** Cold + warm pairs per N. Default 1. */
   readonly repetitions: number;
-  /** Append route of the rounds. Default `'fanout'`. */
-  readonly route: AppendRoute;
+  /**
+   * Append route of the rounds. Default `'auto'`: `'fanout'` up to {@link AUTO_FANOUT_MAX_N} slaves,
+   * `'leader'` above (the fanout's N² deliveries dominate there).
+   */
+  readonly route: AppendRoute | 'auto';
   /** Activations per container in the embedded controller. Default 50. */
   readonly localConcurrency: number;
   /** Round trips measured. Default 1000; `--quick`: 200. */
@@ -27,11 +30,20 @@ export interface BenchCommand {
   readonly quick: boolean;
 }
 
+/** Largest N that `--route auto` runs on the fanout. */
+export const AUTO_FANOUT_MAX_N = 100;
+
+/** The route a round of `n` slaves uses. */
+export function routeFor(route: AppendRoute | 'auto', n: number): AppendRoute {
+  if (route !== 'auto') return route;
+  return n <= AUTO_FANOUT_MAX_N ? 'fanout' : 'leader';
+}
+
 export type BenchInvocation =
   { readonly kind: 'help' } | { readonly kind: 'run'; readonly command: BenchCommand };
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--quick] [--n 10,100,500,1000] [--reps R] [--route fanout|leader] ' +
+  'usage: npm run bench -- [--quick] [--n 10,100,500,1000] [--reps R] [--route auto|fanout|leader] ' +
   '[--local-concurrency C] [--rtt-samples K] [--fanout-deliveries D] [--round-timeout-ms MS] ' +
   '[--amqp-url URL] [--out DIR]';
 
@@ -66,10 +78,11 @@ export function parseBenchArgs(
   const quick = values.quick === true;
   const ns =
     values.n === undefined ? (quick ? [10, 50] : [10, 100, 500, 1000]) : values.n.split(',').map(slaveCount);
-  const route = values.route ?? 'fanout';
-  const known = APPEND_ROUTES.find((r) => r === route);
-  if (known === undefined)
-    throw new UsageError(`--route must be fanout or leader, got ${JSON.stringify(route)}`);
+  const route = values.route ?? 'auto';
+  const known = route === 'auto' ? route : APPEND_ROUTES.find((r) => r === route);
+  if (known === undefined) {
+    throw new UsageError(`--route must be auto, fanout or leader, got ${JSON.stringify(route)}`);
+  }
   const amqpUrl = values['amqp-url'] ?? (env.AMQP_URL?.trim() || undefined) ?? DEFAULT_AMQP_URL;
   let protocol = '';
   try {
