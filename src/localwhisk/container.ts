@@ -50,8 +50,6 @@ export interface ContainerSpec {
  * run still pending then ends as a developer error.
  */
 export class Container {
-  /** Activation ids running (or queued for init) here. */
-  readonly activations = new Set<string>();
   readonly exited: Promise<void>;
   private readonly runs = new Map<string, PendingRun>();
   private readonly ready: Promise<void>;

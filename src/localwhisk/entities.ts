@@ -22,30 +22,24 @@ export interface ActionExec {
   readonly binary: boolean;
 }
 
-export interface ActionDoc {
-  /** `ns` or `ns/package`, as OpenWhisk reports it. */
+/** What every stored entity has; a package is nothing more. */
+export interface PackageDoc {
+  /** `ns`, or for an action in a package `ns/package`, as OpenWhisk reports it. */
   readonly namespace: string;
   readonly name: string;
-  readonly packageName: string | undefined;
   readonly version: string;
   readonly publish: boolean;
-  readonly exec: ActionExec;
   readonly parameters: readonly KeyValue[];
   readonly annotations: readonly KeyValue[];
-  readonly limits: ActionLimits;
-  /** Whether the action set `limits.concurrency` itself (otherwise the controller's default applies). */
-  readonly concurrencySet: boolean;
   readonly updated: number;
 }
 
-export interface PackageDoc {
-  readonly namespace: string;
-  readonly name: string;
-  readonly version: string;
-  readonly publish: boolean;
-  readonly parameters: readonly KeyValue[];
-  readonly annotations: readonly KeyValue[];
-  readonly updated: number;
+export interface ActionDoc extends PackageDoc {
+  readonly packageName: string | undefined;
+  readonly exec: ActionExec;
+  readonly limits: ActionLimits;
+  /** Whether the action set `limits.concurrency` itself (otherwise the controller's default applies). */
+  readonly concurrencySet: boolean;
 }
 
 export const DEFAULT_LIMITS: ActionLimits = { timeout: 60000, memory: 256, logs: 10, concurrency: 1 };
@@ -150,20 +144,18 @@ export function actionFromBody(
   where: { namespace: string; name: string; packageName: string | undefined },
   previous: ActionDoc | undefined,
 ): ActionDoc {
-  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
-  const givenLimits = isRecord(body['limits']) ? body['limits'] : {};
+  const fields = jsonObject(body);
+  const givenLimits = isRecord(fields['limits']) ? fields['limits'] : {};
+  // Checked in this order so that a body with several faults names the same one as before.
+  const actionExec = exec(fields['exec'], previous?.exec);
+  const namespace =
+    where.packageName === undefined ? where.namespace : `${where.namespace}/${where.packageName}`;
   return {
-    namespace: where.packageName === undefined ? where.namespace : `${where.namespace}/${where.packageName}`,
-    name: where.name,
+    ...commonFields(fields, namespace, where.name, previous),
     packageName: where.packageName,
-    version: nextVersion(previous?.version),
-    publish: body['publish'] === true,
-    exec: exec(body['exec'], previous?.exec),
-    parameters: keyValues('parameters', body['parameters']) ?? previous?.parameters ?? [],
-    annotations: keyValues('annotations', body['annotations']) ?? previous?.annotations ?? [],
-    limits: limits(body['limits'], previous?.limits ?? DEFAULT_LIMITS),
+    exec: actionExec,
+    limits: limits(fields['limits'], previous?.limits ?? DEFAULT_LIMITS),
     concurrencySet: givenLimits['concurrency'] !== undefined || (previous?.concurrencySet ?? false),
-    updated: Date.now(),
   };
 }
 
@@ -173,13 +165,29 @@ export function packageFromBody(
   where: { namespace: string; name: string },
   previous: PackageDoc | undefined,
 ): PackageDoc {
-  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
-  if (body['binding'] !== undefined && isRecord(body['binding']) && Object.keys(body['binding']).length > 0) {
+  const fields = jsonObject(body);
+  const binding = fields['binding'];
+  if (isRecord(binding) && Object.keys(binding).length > 0) {
     throw new HttpError(400, 'package bindings are not supported here.');
   }
+  return commonFields(fields, where.namespace, where.name, previous);
+}
+
+function jsonObject(body: unknown): Record<string, unknown> {
+  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
+  return body;
+}
+
+/** The fields actions and packages share; with `previous` (overwrite) absent ones keep their values. */
+function commonFields(
+  body: Record<string, unknown>,
+  namespace: string,
+  name: string,
+  previous: PackageDoc | undefined,
+): PackageDoc {
   return {
-    namespace: where.namespace,
-    name: where.name,
+    namespace,
+    name,
     version: nextVersion(previous?.version),
     publish: body['publish'] === true,
     parameters: keyValues('parameters', body['parameters']) ?? previous?.parameters ?? [],

@@ -69,6 +69,22 @@ function epoch(raw: string | null): number | undefined {
   return value;
 }
 
+/** `GET <collection>`: newest first, one page of `limit` after `skip`, as OpenWhisk lists entities. */
+function listEntities<T extends { readonly updated: number }>(
+  collection: 'actions' | 'packages',
+  method: string,
+  query: URLSearchParams,
+  entities: ReadonlyMap<string, T>,
+  view: (entity: T) => Record<string, unknown>,
+  response: ServerResponse,
+): void {
+  if (method !== 'GET') throw new HttpError(405, 'HTTP method not allowed, supported methods: GET');
+  const limit = listInt(collection, 'limit', query.get('limit'), DEFAULT_LIST_LIMIT);
+  const skip = listInt(collection, 'skip', query.get('skip'), 0);
+  const page = [...entities.values()].sort((a, b) => b.updated - a.updated).slice(skip, skip + limit);
+  sendJson(response, 200, page.map(view));
+}
+
 function summary(record: ActivationRecord): Record<string, unknown> {
   const { logs: _logs, response, ...rest } = record;
   return { ...rest, statusCode: response.statusCode };
@@ -167,17 +183,7 @@ export class RestApi {
     response: ServerResponse,
   ): Promise<void> {
     if (rest.length === 0) {
-      if (method !== 'GET') throw new HttpError(405, 'HTTP method not allowed, supported methods: GET');
-      const limit = listInt('packages', 'limit', query.get('limit'), DEFAULT_LIST_LIMIT);
-      const skip = listInt('packages', 'skip', query.get('skip'), 0);
-      const list = [...this.packages.values()]
-        .sort((a, b) => b.updated - a.updated)
-        .slice(skip, skip + limit);
-      sendJson(
-        response,
-        200,
-        list.map((p) => packageView(p)),
-      );
+      listEntities('packages', method, query, this.packages, (p) => packageView(p), response);
       return;
     }
     const [name] = rest;
@@ -229,15 +235,7 @@ export class RestApi {
     response: ServerResponse,
   ): Promise<void> {
     if (rest.length === 0) {
-      if (method !== 'GET') throw new HttpError(405, 'HTTP method not allowed, supported methods: GET');
-      const limit = listInt('actions', 'limit', query.get('limit'), DEFAULT_LIST_LIMIT);
-      const skip = listInt('actions', 'skip', query.get('skip'), 0);
-      const list = [...this.actions.values()].sort((a, b) => b.updated - a.updated).slice(skip, skip + limit);
-      sendJson(
-        response,
-        200,
-        list.map((a) => actionView(a, false)),
-      );
+      listEntities('actions', method, query, this.actions, (a) => actionView(a, false), response);
       return;
     }
     if (rest.length > 2) throw notFound();
