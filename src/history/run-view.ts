@@ -28,13 +28,22 @@ export interface RunView {
 
 /** Groups events by run id, in the order in which each run id first appears. */
 export function splitRuns(events: readonly HistoryEvent[]): RunView[] {
-  const byRun = new Map<string, HistoryEvent[]>();
-  for (const e of events) {
-    const list = byRun.get(e.runId);
-    if (list === undefined) byRun.set(e.runId, [e]);
-    else list.push(e);
+  return [...groupBy(events, (e) => e.runId)].map(([runId, list]) => viewRun(runId, list));
+}
+
+/**
+ * Groups `items` by `keyOf`, keeping their order within each group and the order in which keys first
+ * appear; each item is appended in place, so grouping stays linear however large a group grows.
+ */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
   }
-  return [...byRun].map(([runId, list]) => viewRun(runId, list));
+  return groups;
 }
 
 function viewRun(runId: string, unsorted: readonly HistoryEvent[]): RunView {

@@ -1,7 +1,6 @@
-import type { AppendEvent } from '../event.js';
 import { at, slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
-import { commitsByPosition, returnedLists, type RunView } from '../run-view.js';
+import { commitsByPosition, groupBy, returnedLists, type RunView } from '../run-view.js';
 
 /**
  * Fencing: no grant that was revoked is committed (before or after its revocation), and no value
@@ -13,8 +12,9 @@ export function checkFencing(run: RunView): Finding[] {
 
 function committedRevocations(run: RunView): Finding[] {
   const findings: Finding[] = [];
+  const commitsBySeq = groupBy(run.commits, (c) => c.seq);
   for (const revoke of run.revokes) {
-    for (const c of run.commits.filter((e) => e.seq === revoke.seq)) {
+    for (const c of commitsBySeq.get(revoke.seq) ?? []) {
       findings.push({
         seq: c.seq,
         slave: c.slave,
@@ -33,10 +33,10 @@ function committedRevocations(run: RunView): Finding[] {
 function fencedValuesInLists(run: RunView): Finding[] {
   const revoked = new Set(run.revokes.map((r) => `${r.seq}/${r.token}`));
   // Values appended under revoked grants, by value: a list entry is checked with one lookup.
-  const fenced = new Map<number, AppendEvent[]>();
-  for (const a of run.appends) {
-    if (revoked.has(`${a.seq}/${a.token}`)) fenced.set(a.value, [...(fenced.get(a.value) ?? []), a]);
-  }
+  const fenced = groupBy(
+    run.appends.filter((a) => revoked.has(`${a.seq}/${a.token}`)),
+    (a) => a.value,
+  );
   if (fenced.size === 0) return [];
   const committed = commitsByPosition(run);
   const findings: Finding[] = [];

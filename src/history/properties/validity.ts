@@ -1,7 +1,7 @@
 import type { AppendEvent, CommitEvent, GrantEvent } from '../event.js';
 import { slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
-import { commitsByPosition, grantsBySeq, returnedLists, type RunView } from '../run-view.js';
+import { commitsByPosition, grantsBySeq, groupBy, returnedLists, type RunView } from '../run-view.js';
 
 /** Smallest and largest value a slave may draw. */
 export const VALUE_RANGE = { min: 0, max: 1000 } as const;
@@ -17,7 +17,7 @@ export function checkValidity(run: RunView): Finding[] {
     recorders: new Set(
       run.events.flatMap((e) => (e.actor === 'slave' && e.slave !== undefined ? [e.slave] : [])),
     ),
-    appendsBySeq: groupBySeq(run.appends),
+    appendsBySeq: groupBy(run.appends, (a) => a.seq),
   };
   return [
     ...run.commits.flatMap((c) => commitProblems(c, context)),
@@ -182,12 +182,6 @@ function listProblems(run: RunView): Finding[] {
     }
   }
   return problems;
-}
-
-function groupBySeq(appends: readonly AppendEvent[]): Map<number, AppendEvent[]> {
-  const map = new Map<number, AppendEvent[]>();
-  for (const a of appends) map.set(a.seq, [...(map.get(a.seq) ?? []), a]);
-  return map;
 }
 
 function isValidValue(value: number): boolean {

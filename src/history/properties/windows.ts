@@ -1,5 +1,5 @@
 import type { CommitEvent, GrantEvent, RevokeEvent } from '../event.js';
-import type { RunView } from '../run-view.js';
+import { groupBy, type RunView } from '../run-view.js';
 
 /** A holder window on the leader's clock: from the grant to the first commit or revocation of its seq. */
 export interface HolderWindow {
@@ -10,11 +10,9 @@ export interface HolderWindow {
 
 /** One window per grant, in grant order. */
 export function holderWindows(run: RunView): HolderWindow[] {
-  const releasesBySeq = new Map<number, (CommitEvent | RevokeEvent)[]>();
   // Commits and revocations in time order, so the first match below is the earliest.
-  for (const e of [...run.commits, ...run.revokes].sort((a, b) => a.t - b.t)) {
-    releasesBySeq.set(e.seq, [...(releasesBySeq.get(e.seq) ?? []), e]);
-  }
+  const releases: (CommitEvent | RevokeEvent)[] = [...run.commits, ...run.revokes].sort((a, b) => a.t - b.t);
+  const releasesBySeq = groupBy(releases, (e) => e.seq);
   return run.grants.map((grant) => ({
     grant,
     release: releasesBySeq.get(grant.seq)?.find((e) => e.t >= grant.t),
