@@ -2,7 +2,12 @@ import type { RunView } from './run-view.js';
 
 /** A time of the run, printed relative to its first event: `+12.345 ms`. */
 export function at(run: RunView, t: number): string {
-  return `+${(t - run.t0).toFixed(3)} ms`;
+  return sinceStart(t, run.t0);
+}
+
+/** `t` printed relative to `t0`: `+12.345 ms`. */
+export function sinceStart(t: number, t0: number): string {
+  return `+${(t - t0).toFixed(3)} ms`;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { sinceStart } from '../history/describe.js';
 import type { CommitEvent, GrantEvent, HistoryEvent, RevokeEvent } from '../history/event.js';
+import { groupBy } from '../history/run-view.js';
 
 /** A stretch of an activation's life. `holding` is a critical section: grant → commit or revocation. */
 export type SpanKind = 'starting' | 'waiting' | 'holding' | 'collecting' | 'leading';
@@ -41,38 +43,18 @@ export function buildLanes(events: readonly HistoryEvent[], slaves?: number): La
   const t0 = events[0]?.t ?? 0;
   const end = events[events.length - 1]?.t ?? t0;
   // Each slave's row needs only the events that name it; grouping once keeps 1000 rows linear.
-  const bySlave = new Map<number, HistoryEvent[]>();
-  for (const e of events) {
-    const slave = 'slave' in e ? e.slave : undefined;
-    if (slave === undefined) continue;
-    const list = bySlave.get(slave);
-    if (list === undefined) bySlave.set(slave, [e]);
-    else list.push(e);
-  }
-  const count = slaves ?? [...bySlave.keys()].reduce((max, id) => Math.max(max, id), -1) + 1;
+  const bySlave = groupBy(events, (e) => ('slave' in e ? e.slave : undefined));
+  const count = slaves ?? [...bySlave.keys()].reduce<number>((max, id) => Math.max(max, id ?? -1), -1) + 1;
   const lanes = [leaderLane(events, t0, end)];
   for (let id = 0; id < count; id++) lanes.push(slaveLane(bySlave.get(id) ?? [], id, t0, end));
   return lanes;
 }
 
-const at = (t: number, t0: number): string => `+${(t - t0).toFixed(3)} ms`;
-
 function leaderLane(events: readonly HistoryEvent[], t0: number, end: number): Lane {
   const own = events.filter((e) => e.actor === 'leader');
   const invokes = events.filter((e) => e.type === 'invoke' && e.role === 'leader');
-  const spans: Span[] = [];
+  const spans = startingSpans(invokes, own, (invoke) => `leader invoked ${sinceStart(invoke.t, t0)}`);
   const first = own[0];
-  for (const invoke of invokes) {
-    const started = own.find((e) => e.t >= invoke.t);
-    if (started !== undefined) {
-      spans.push({
-        kind: 'starting',
-        from: invoke.t,
-        to: started.t,
-        label: `leader invoked ${at(invoke.t, t0)}`,
-      });
-    }
-  }
   if (first !== undefined) {
     const ret = own.find((e) => e.type === 'return');
     const to = ret?.t ?? end;
@@ -80,7 +62,7 @@ function leaderLane(events: readonly HistoryEvent[], t0: number, end: number): L
       kind: 'leading',
       from: first.t,
       to,
-      label: `leader active ${at(first.t, t0)} → ${at(to, t0)}`,
+      label: `leader active ${sinceStart(first.t, t0)} → ${sinceStart(to, t0)}`,
     });
   }
   return {
@@ -105,37 +87,34 @@ function slaveLane(events: readonly HistoryEvent[], id: number, t0: number, end:
   );
   const returns = own.filter((e) => e.type === 'return');
   const name = `slave ${id}`;
-  const spans: Span[] = [];
-
-  for (const invoke of invokes) {
-    const started = own.find((e) => e.t >= invoke.t);
-    if (started !== undefined) {
-      spans.push({
-        kind: 'starting',
-        from: invoke.t,
-        to: started.t,
-        label: `${name} invoked ${at(invoke.t, t0)}, started ${at(started.t, t0)}`,
-      });
-    }
-  }
+  const spans = startingSpans(
+    invokes,
+    own,
+    (invoke, started) => `${name} invoked ${sinceStart(invoke.t, t0)}, started ${sinceStart(started.t, t0)}`,
+  );
   for (const request of own.filter((e) => e.type === 'request')) {
     const granted = grants.find((g) => g.t >= request.t);
     const to = granted?.t ?? returns.find((r) => r.t >= request.t)?.t ?? end;
-    spans.push({ kind: 'waiting', from: request.t, to, label: `${name} requested ${at(request.t, t0)}` });
+    spans.push({
+      kind: 'waiting',
+      from: request.t,
+      to,
+      label: `${name} requested ${sinceStart(request.t, t0)}`,
+    });
   }
   for (const grant of grants) {
     const release = releases.find((r) => r.seq === grant.seq && r.t >= grant.t);
     const revoked = release?.type === 'revoke';
     const to = release?.t ?? end;
     const how =
-      release === undefined ? 'never released' : `${revoked ? 'revoked' : 'committed'} ${at(to, t0)}`;
+      release === undefined ? 'never released' : `${revoked ? 'revoked' : 'committed'} ${sinceStart(to, t0)}`;
     spans.push({
       kind: 'holding',
       from: grant.t,
       to,
       seq: grant.seq,
       revoked,
-      label: `${name} holds seq ${grant.seq}: granted ${at(grant.t, t0)}, ${how}`,
+      label: `${name} holds seq ${grant.seq}: granted ${sinceStart(grant.t, t0)}, ${how}`,
     });
     if (release?.type === 'commit') {
       const ret = returns.find((r) => r.t >= release.t);
@@ -154,7 +133,7 @@ function slaveLane(events: readonly HistoryEvent[], id: number, t0: number, end:
     .map((r): Mark => ({
       kind: 'revoked',
       t: r.t,
-      label: `seq ${r.seq} revoked ${at(r.t, t0)}: ${r.reason}`,
+      label: `seq ${r.seq} revoked ${sinceStart(r.t, t0)}: ${r.reason}`,
     }));
   return {
     role: 'slave',
@@ -170,8 +149,22 @@ function slaveLane(events: readonly HistoryEvent[], id: number, t0: number, end:
   };
 }
 
+/** From each invocation to the first event its activation recorded (platform start-up). */
+function startingSpans(
+  invokes: readonly HistoryEvent[],
+  own: readonly HistoryEvent[],
+  label: (invoke: HistoryEvent, started: HistoryEvent) => string,
+): Span[] {
+  return invokes.flatMap((invoke) => {
+    const started = own.find((e) => e.t >= invoke.t);
+    return started === undefined
+      ? []
+      : [{ kind: 'starting' as const, from: invoke.t, to: started.t, label: label(invoke, started) }];
+  });
+}
+
 function invokeMarks(invokes: readonly HistoryEvent[], t0: number): Mark[] {
-  return invokes.map((e) => ({ kind: 'invoked', t: e.t, label: `invoked ${at(e.t, t0)}` }));
+  return invokes.map((e) => ({ kind: 'invoked', t: e.t, label: `invoked ${sinceStart(e.t, t0)}` }));
 }
 
 /** Activations the client saw fail: killed ones leave no return of their own. */
@@ -186,7 +179,7 @@ function failedEnds(
     .map((e) => ({
       kind: 'failed',
       t: e.t,
-      label: `activation ended ${at(e.t, t0)}: ${e.type === 'end' ? e.status : ''}`,
+      label: `activation ended ${sinceStart(e.t, t0)}: ${e.type === 'end' ? e.status : ''}`,
     }));
 }
 
@@ -197,15 +190,19 @@ function ownMarks(own: readonly HistoryEvent[], t0: number, name: string): Mark[
       marks.push({
         kind: 'append',
         t: e.t,
-        label: `${name} appended ${e.value} under seq ${e.seq} ${at(e.t, t0)}`,
+        label: `${name} appended ${e.value} under seq ${e.seq} ${sinceStart(e.t, t0)}`,
       });
     } else if (e.type === 'return') {
       const label = e.ok
-        ? `${name} returned ${at(e.t, t0)}`
-        : `${name} failed ${at(e.t, t0)}: ${e.error ?? 'error'}`;
+        ? `${name} returned ${sinceStart(e.t, t0)}`
+        : `${name} failed ${sinceStart(e.t, t0)}: ${e.error ?? 'error'}`;
       marks.push({ kind: e.ok ? 'returned' : 'failed', t: e.t, label });
     } else if (e.type === 'drop') {
-      marks.push({ kind: 'dropped', t: e.t, label: `${name} dropped a message ${at(e.t, t0)}: ${e.reason}` });
+      marks.push({
+        kind: 'dropped',
+        t: e.t,
+        label: `${name} dropped a message ${sinceStart(e.t, t0)}: ${e.reason}`,
+      });
     }
   }
   return marks;

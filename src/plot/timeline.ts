@@ -37,8 +37,8 @@ const MARGIN = { left: 120, right: 24, top: 84, bottom: 40 };
 const LOCK_LANE = 'write permission';
 
 /**
- * Draws one run as a plain SVG document, one row per activation: the leader, then every slave. Each
- * row shows the activation's life (invoked → started → requested → granted → appended → returned);
+ * Draws one run as a plain SVG document, one row per party: the leader, then every slave id (a retried
+ * slave's activations share its row). Each row shows the activation's life (invoked → started → requested → granted → appended → returned);
  * critical sections (grant → commit or revocation) are solid blocks, and a top row collects all of
  * them on one line so that any overlap would show at a glance. Scales to 1000 rows by thinning them.
  *
@@ -98,20 +98,10 @@ type Scale = (t: number) => number;
 
 function row(lane: Lane, index: number, x: Scale, top: number, h: number, labelled: boolean): string {
   const inner = Math.max(1, h * 0.7);
-  const mid = top + h / 2;
   const parts: string[] = [];
   if (index % 2 === 0)
     parts.push(element('rect', { x: 0, y: top, width: '100%', height: h, fill: '#f7f7f7' }));
-  if (labelled) {
-    parts.push(
-      text(lane.label, {
-        x: MARGIN.left - 6,
-        y: mid + Math.min(4, h / 3),
-        'text-anchor': 'end',
-        'font-size': Math.min(11, Math.max(6, h)),
-      }),
-    );
-  }
+  if (labelled) parts.push(rowLabel(lane.label, top, h));
   for (const span of lane.spans) {
     const isSection = span.kind === 'holding';
     parts.push(
@@ -168,13 +158,17 @@ function lockLane(lanes: readonly Lane[], x: Scale, top: number, h: number): str
         }),
       ),
   );
-  const label = text(LOCK_LANE, {
+  return element('g', { class: 'lock-lane' }, rowLabel(LOCK_LANE, top, h) + sections.join(''));
+}
+
+/** A row's name in the left margin, vertically centred, shrinking with thin rows. */
+function rowLabel(label: string, top: number, h: number): string {
+  return text(label, {
     x: MARGIN.left - 6,
     y: top + h / 2 + Math.min(4, h / 3),
     'text-anchor': 'end',
     'font-size': Math.min(11, Math.max(6, h)),
   });
-  return element('g', { class: 'lock-lane' }, label + sections.join(''));
 }
 
 function axis(duration: number, plotWidth: number, top: number, bottom: number): string {
