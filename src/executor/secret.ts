@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
 
+import { maskUrl as maskUrlsInText } from '../protocol/mask.js';
+
 const MASK = '***';
 
 /**
@@ -32,8 +34,9 @@ export class Secret {
 }
 
 /**
- * Replaces the password of a URL with `***` (`amqp://user:***@host`); returns other text unchanged.
- * Text that is not a URL is returned as is.
+ * Replaces the password of a URL with `***` (`amqp://user:***@host`). A whole URL is parsed, so a
+ * password that holds an `@` is hidden in full; in any other text (an error message, say) the password
+ * of every URL it contains is hidden. Text without a password comes back unchanged.
  */
 export function maskUrl(url: string): string {
   try {
@@ -42,7 +45,7 @@ export function maskUrl(url: string): string {
     parsed.password = MASK;
     return parsed.href.replace('%2A%2A%2A', MASK);
   } catch {
-    return url;
+    return maskUrlsInText(url);
   }
 }
 

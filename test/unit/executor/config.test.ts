@@ -166,5 +166,9 @@ describe('executor configuration', () => {
     expect(maskUrl('amqp://guest:guest@127.0.0.1:5672')).to.equal('amqp://guest:***@127.0.0.1:5672');
     expect(maskUrl('amqp://localhost')).to.equal('amqp://localhost');
     expect(maskUrl('not a url')).to.equal('not a url');
+    expect(maskUrl('amqps://user:p@ss@host/vh')).to.equal('amqps://user:***@host/vh');
+    expect(maskUrl('cannot reach amqp://user:pw@host:5672 (refused)')).to.equal(
+      'cannot reach amqp://user:***@host:5672 (refused)',
+    );
   });
 });
