@@ -144,6 +144,9 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   });
 
   const allFutures: ResponseFuture<object>[] = [leader, ...firstSlaves];
+  // A failed activation's error result still carries its history: without it the checker could not
+  // see the revocations, fenced appends and incomplete ends that a fault produces.
+  const failedHistory: HistoryEvent[] = [];
   let retried = 0;
   const collectSlave = async (
     id: number,
@@ -162,6 +165,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
         else return { result: checked };
       } catch (caught) {
         ended('slave', future, id);
+        failedHistory.push(...historyOfFailure(caught));
         error = caught;
       }
       const reason = oneLine(error);
@@ -191,6 +195,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       return { ok: true as const, result };
     } catch (error) {
       ended('leader', leader);
+      failedHistory.push(...historyOfFailure(error));
       note(`leader failed: ${oneLine(error)}`);
       return { ok: false as const, error: oneLine(error) };
     }
@@ -218,6 +223,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const actionHistory = [
     ...(leaderResult.ok ? (leaderResult.result.history ?? []) : []),
     ...slaves.flatMap((slave) => slave?.history ?? []),
+    ...failedHistory,
   ];
   const history = [...actionHistory, ...clientEvents].sort((a, b) => a.t - b.t);
   const timings = measure({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
@@ -285,6 +291,13 @@ function endStatus(future: ResponseFuture<object>): EndEvent['status'] {
   if (error instanceof ActivationError) return error.status;
   if (error instanceof ExecutorTimeoutError) return 'timeout';
   return 'whisk internal error';
+}
+
+/** History events in the error result of a failed activation, if it returned any. */
+function historyOfFailure(error: unknown): HistoryEvent[] {
+  if (!(error instanceof ActivationError)) return [];
+  const history = error.result.history;
+  return Array.isArray(history) ? (history as HistoryEvent[]) : [];
 }
 
 /** The result as a {@link SlaveResult}, or one line saying why it is not one. */
