@@ -1,0 +1,242 @@
+/**
+ * Fault injection through the embedded controller: the real bundles deployed from manifest.yaml, one
+ * activation per container (so a container is one party), container processes frozen, resumed or
+ * killed by pid, and a client-side record of the run's credentials.
+ *
+ *   const lab = await startFaultLab();
+ *   const watch = lab.watch((c) => (c.action.endsWith('/leader') ? 'freeze' : 'run'));
+ *   const report = runRound({ executor: lab.executor(), coordination: lab.coordination, ... });
+ *   ...
+ *   watch.stop();            // resumes every container it froze
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import openwhisk from 'openwhisk';
+
+import { abandonSlave } from '../../src/broker/abandon.js';
+import { deployManifest } from '../../src/deploy/deploy.js';
+import { loadManifest, type Manifest } from '../../src/deploy/manifest.js';
+import { FunctionExecutor } from '../../src/executor/executor.js';
+import { startLocalWhisk, type LocalWhisk } from '../../src/localwhisk/index.js';
+import { createRunCredentials, type RunCredentials } from '../../src/protocol/credentials.js';
+import type { RunCoordination } from '../../src/run/coordination.js';
+import { ensureBundles } from '../../src/run/bundles.js';
+import { DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION } from '../../src/run/round.js';
+import { AMQP_URL } from './round.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Queue expiry of every fault run, so that what a dead party leaves behind vanishes within seconds. */
+export const FAULT_EXPIRES_MS = 3000;
+/** Leader broadcast interval of fault runs: slaves notice a dead leader after the 5 s minimum. */
+export const FAULT_HEARTBEAT_MS = 200;
+
+type ContainerInfo = ReturnType<LocalWhisk['containers']>[number];
+/** What to do with a container the first time it is seen. */
+export type ContainerDecision = 'freeze' | 'kill' | 'run';
+
+/** Sends a signal to a container process; a process that is already gone is not an error. */
+export function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined; rejects after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const stopAt = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > stopAt) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Watches new containers and applies a decision to each as soon as its process exists. */
+export class ContainerWatch {
+  readonly frozen = new Set<number>();
+  readonly killed = new Set<number>();
+  readonly #seen = new Set<number>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly whisk: LocalWhisk,
+    private decide: (container: ContainerInfo) => ContainerDecision,
+  ) {
+    // Far shorter than a container's start-up (a Node.js process loading the bundle), so a frozen
+    // container has run none of the action's code.
+    this.#timer = setInterval(() => {
+      this.#scan();
+    }, 5);
+  }
+
+  /** Replaces the decision for containers not seen yet (e.g. let retries run). */
+  setDecision(decide: (container: ContainerInfo) => ContainerDecision): void {
+    this.decide = decide;
+  }
+
+  resume(pid: number): void {
+    this.frozen.delete(pid);
+    signal(pid, 'SIGCONT');
+  }
+
+  freeze(pid: number): void {
+    this.frozen.add(pid);
+    signal(pid, 'SIGSTOP');
+  }
+
+  kill(pid: number): void {
+    this.frozen.delete(pid);
+    this.killed.add(pid);
+    signal(pid, 'SIGKILL');
+  }
+
+  /** Stops watching and resumes every container still frozen. */
+  stop(): void {
+    clearInterval(this.#timer);
+    for (const pid of [...this.frozen]) this.resume(pid);
+  }
+
+  #scan(): void {
+    for (const container of this.whisk.containers()) {
+      if (this.#seen.has(container.pid)) continue;
+      this.#seen.add(container.pid);
+      const decision = this.decide(container);
+      if (decision === 'freeze') this.freeze(container.pid);
+      else if (decision === 'kill') this.kill(container.pid);
+    }
+  }
+}
+
+/** The client side of the protocol as the round uses it, recording what the test needs to know. */
+export class RecordingCoordination implements RunCoordination {
+  credentials: RunCredentials | undefined;
+  readonly abandoned: number[] = [];
+
+  createRunCredentials(): RunCredentials {
+    this.credentials = createRunCredentials();
+    return this.credentials;
+  }
+
+  async abandonSlave(request: {
+    amqpUrl: string;
+    runId: string;
+    signingKey: string;
+    slave: number;
+  }): Promise<void> {
+    this.abandoned.push(request.slave);
+    await abandonSlave({ ...request, expiresMs: FAULT_EXPIRES_MS });
+  }
+
+  /** The run's credentials, once the round has created them. */
+  async run(): Promise<RunCredentials> {
+    return waitFor('the run credentials', () => this.credentials);
+  }
+}
+
+/** An embedded controller holding the deployed actions, for fault-injection rounds. */
+export interface FaultLab {
+  readonly whisk: LocalWhisk;
+  /** A new executor on the controller (close it after the test). */
+  executor(): FunctionExecutor;
+  watch(decide: (container: ContainerInfo) => ContainerDecision): ContainerWatch;
+  /** Pid of the container running slave `id`'s latest invocation made by `executor`. */
+  slavePid(executor: FunctionExecutor, id: number): Promise<number>;
+  /** Pid of the container running the leader invoked by `executor`. */
+  leaderPid(executor: FunctionExecutor): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Pid of the container running the latest activation `executor` made that matches `which`. */
+function containerOf(
+  whisk: LocalWhisk,
+  executor: FunctionExecutor,
+  which: (future: FunctionExecutor['futures'][number]) => boolean,
+): number | undefined {
+  const activation = executor.futures.filter(which).at(-1)?.activationId;
+  if (activation === undefined) return undefined;
+  return whisk.containers().find((c) => c.activations.includes(activation))?.pid;
+}
+
+/** Builds the action bundles when they are missing or older than their sources. */
+export async function buildBundles(): Promise<void> {
+  await ensureBundles(ROOT);
+}
+
+/**
+ * Starts the embedded controller with one activation per container (a fresh one per test, so that no
+ * warm container from an earlier run serves an activation before it can be frozen), and deploys manifest.yaml with the fault runs' defaults (`expiresMs`, `heartbeatMs`) as package
+ * parameters, the way an operator would bind them.
+ */
+export async function startFaultLab(): Promise<FaultLab> {
+  const whisk = await startLocalWhisk({ concurrencyOverride: 1, prewarmContainers: 0 });
+  const client = openwhisk({ apihost: whisk.apihost, api_key: whisk.auth });
+  const manifest = loadManifest(join(ROOT, 'manifest.yaml'));
+  const withDefaults: Manifest = {
+    ...manifest,
+    packages: manifest.packages.map((pkg) => ({
+      ...pkg,
+      inputs: {
+        ...pkg.inputs,
+        amqpUrl: AMQP_URL,
+        expiresMs: FAULT_EXPIRES_MS,
+        heartbeatMs: FAULT_HEARTBEAT_MS,
+      },
+    })),
+  };
+  await deployManifest(client, withDefaults, { extraLimits: { concurrency: 1 } });
+  const executors: FunctionExecutor[] = [];
+  return {
+    whisk,
+    executor: () => {
+      const executor = new FunctionExecutor({
+        target: 'local',
+        localWhisk: whisk,
+        poll: { initialMs: 20, maxMs: 200 },
+      });
+      executors.push(executor);
+      return executor;
+    },
+    watch: (decide) => new ContainerWatch(whisk, decide),
+    slavePid: (executor, id) =>
+      waitFor(`the container of slave ${id}`, () =>
+        containerOf(whisk, executor, (f) => f.action === DEFAULT_SLAVE_ACTION && f.params.id === id),
+      ),
+    leaderPid: (executor) =>
+      waitFor('the leader container', () =>
+        containerOf(whisk, executor, (f) => f.action === DEFAULT_LEADER_ACTION),
+      ),
+    close: async () => {
+      await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
+      await whisk.close();
+    },
+  };
+}
+
+/**
+ * Replays the first message waiting in `queue`: a byte-for-byte copy goes to the back of the queue and
+ * the original is put back, as an intruder who captured it would do. Returns the replayed body.
+ */
+export async function replayFirstMessage(queue: string): Promise<Buffer> {
+  const { connect } = await import('amqplib');
+  const connection = await connect(AMQP_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const message = await channel.get(queue, { noAck: false });
+    if (message === false) throw new Error(`${queue} holds no message to replay`);
+    channel.sendToQueue(queue, message.content);
+    await channel.waitForConfirms();
+    channel.nack(message, false, true);
+    await channel.close();
+    return message.content;
+  } finally {
+    await connection.close();
+  }
+}
