@@ -135,10 +135,12 @@ describe('bad action parameters through the SDK on the embedded controller', fun
   for (const [action, what, params, message] of CASES) {
     it(`${action}: ${what}`, async () => {
       // Parameters left undefined are not sent at all (JSON drops them).
-      const failure = await ow.actions.invoke({ name: `whisk-sync/${action}`, params, blocking: true }).then(
-        () => ({}) as Failed,
-        (error: unknown) => error as Failed,
-      );
+      const failure: Failed = await ow.actions
+        .invoke({ name: `whisk-sync/${action}`, params, blocking: true })
+        .then(
+          () => ({}),
+          (error: unknown) => error as Failed,
+        );
       expect(failure.statusCode).to.equal(502);
       expect(failure.error?.response?.status).to.equal('application error');
       const result = failure.error?.response?.result ?? {};
