@@ -7,6 +7,7 @@ import { checkHistory } from '../src/history/checker.js';
 import { HistoryFileError, HistoryFormatError } from '../src/history/errors.js';
 import { formatReport } from '../src/history/format-report.js';
 import { readHistoryFile } from '../src/history/jsonl.js';
+import { UsageError } from '../src/run/errors.js';
 
 const USAGE = `usage: npm run check -- <history.jsonl> [--json] [--shared-clock] [--run <id>]
 
@@ -20,8 +21,6 @@ Checks a JSONL run history for Mutual exclusion, Agreement, Validity, Terminatio
 exit status: 0 all properties hold, 1 a property fails, 2 usage error (bad arguments, unreadable or
 malformed file), 3 internal error of the checker
 `;
-
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -58,13 +58,15 @@ export async function deployManifest(
   for (const pkg of manifest.packages) {
     if (pkg.name === undefined) continue;
     const name = pkg.name;
-    const outcome = await outcomeOf(`package ${name}`, () => client.packages.get({ name, ...namespace }));
-    await call(`package ${name}`, () =>
-      client.packages.update({
-        name,
-        ...namespace,
-        package: { parameters: keyValues(pkg.inputs), annotations: keyValues(pkg.annotations) },
-      }),
+    const outcome = await upsert(
+      `package ${name}`,
+      () => client.packages.get({ name, ...namespace }),
+      () =>
+        client.packages.update({
+          name,
+          ...namespace,
+          package: { parameters: keyValues(pkg.inputs), annotations: keyValues(pkg.annotations) },
+        }),
     );
     packages.push({ name, outcome });
   }
@@ -75,22 +77,24 @@ export async function deployManifest(
     if (exec === undefined) continue;
     const limits = { ...action.limits, ...options.extraLimits };
     const name = action.qualifiedName;
-    const outcome = await outcomeOf(`action ${name}`, () => client.actions.get({ name, ...namespace }));
-    await call(`action ${name}`, () =>
-      client.actions.update({
-        name,
-        ...namespace,
-        action: {
-          exec: {
-            kind: action.runtime,
-            ...exec.body,
-            ...(action.main === undefined ? {} : { main: action.main }),
+    const outcome = await upsert(
+      `action ${name}`,
+      () => client.actions.get({ name, ...namespace }),
+      () =>
+        client.actions.update({
+          name,
+          ...namespace,
+          action: {
+            exec: {
+              kind: action.runtime,
+              ...exec.body,
+              ...(action.main === undefined ? {} : { main: action.main }),
+            },
+            parameters: keyValues(action.inputs),
+            annotations: keyValues(action.annotations),
+            limits,
           },
-          parameters: keyValues(action.inputs),
-          annotations: keyValues(action.annotations),
-          limits,
-        },
-      }),
+        }),
     );
     deployed.push({ name, kind: action.runtime, bytes: exec.bytes, limits, outcome });
   }
@@ -118,22 +122,25 @@ function keyValues(dict: Readonly<Record<string, unknown>>): { key: string; valu
   return Object.entries(dict).map(([key, value]) => ({ key, value }));
 }
 
-async function outcomeOf(what: string, get: () => Promise<unknown>): Promise<DeployOutcome> {
+/** Looks the entity up (a 404 means it is new), then writes it with `overwrite=true`. */
+async function upsert(
+  what: string,
+  get: () => Promise<unknown>,
+  update: () => Promise<unknown>,
+): Promise<DeployOutcome> {
+  let outcome: DeployOutcome = 'updated';
   try {
     await get();
-    return 'updated';
   } catch (error) {
-    if (statusCode(error) === 404) return 'created';
-    throw failure(`looking up ${what}`, error);
+    if (statusCode(error) !== 404) throw failure(`looking up ${what}`, error);
+    outcome = 'created';
   }
-}
-
-async function call(what: string, request: () => Promise<unknown>): Promise<void> {
   try {
-    await request();
+    await update();
   } catch (error) {
     throw failure(`deploying ${what}`, error);
   }
+  return outcome;
 }
 
 function statusCode(error: unknown): number | undefined {
