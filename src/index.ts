@@ -52,6 +52,7 @@ export {
   type SlaveParams,
   type SlaveResult,
 } from './protocol/index.js';
+export { APPEND_ROUTES, type AppendRoute } from './protocol/messages.js';
 export {
   abandonSlave,
   closeBrokerConnections,
