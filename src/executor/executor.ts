@@ -88,9 +88,12 @@ export interface ExecutorTarget {
   readonly namespace: string | undefined;
   /** Concurrent activations allowed, when known. */
   readonly concurrencyLimit: number | undefined;
-  /** The SDK client the executor uses (undefined with a custom transport), e.g. to deploy actions. */
+  /**
+   * The SDK client the executor uses (undefined with a custom transport), e.g. to deploy actions. Not
+   * enumerable, because it holds the API key: `JSON.stringify`, `console.log` and `{...target}` leave it out.
+   */
   readonly client: openwhisk.Client | undefined;
-  /** The embedded controller in use, if any. */
+  /** The embedded controller in use, if any. Not enumerable, like `client`. */
   readonly localWhisk: LocalWhiskHandle | undefined;
 }
 
@@ -432,7 +435,13 @@ export class FunctionExecutor {
     });
     if (this.#closing.signal.aborted) poller.close();
     this.#poller = poller;
-    return { target: { ...target, client, localWhisk: local }, transport, poller, ownedLocal };
+    // The SDK client holds the API key in its options, the controller handle its key: both stay out of
+    // JSON.stringify, console.log and spreads of the target, so printing a target shows no secret.
+    const full = Object.defineProperties(
+      { ...target },
+      { client: { value: client, enumerable: false }, localWhisk: { value: local, enumerable: false } },
+    ) as ExecutorTarget;
+    return { target: full, transport, poller, ownedLocal };
   }
 
   async #invoke(future: Future, deadline: number, signal: AbortSignal | undefined): Promise<void> {

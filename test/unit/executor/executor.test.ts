@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 import { expect } from 'chai';
 
 import {
@@ -388,12 +390,26 @@ describe('FunctionExecutor against a stub transport', () => {
         concurrencyLimit: 30,
       });
       expect(target.client).not.to.equal(undefined);
-      expect(JSON.stringify({ ...target, client: undefined, localWhisk: undefined })).not.to.contain(
-        'stub-key',
-      );
+      expect(target.localWhisk?.auth).to.equal('uuid:stub-key');
+      expect(JSON.stringify(target)).not.to.contain('stub-key');
+      expect(inspect(target, { depth: 8 })).not.to.contain('stub-key');
       await expectRejection(fexec.checkCapacity(31), CapacityError);
       await fexec.close();
       expect(closed).to.equal(1);
+    });
+
+    it('keeps the API key out of the printed target of a remote OpenWhisk', async () => {
+      const key = 'uuid-1:0123456789abcdef0123456789abcdef';
+      const fexec = new FunctionExecutor({
+        apihost: 'https://openwhisk.example.invalid',
+        apiKey: key,
+        environment: { env: {}, homedir: '/nonexistent', readFile: () => undefined },
+      });
+      const target = await fexec.ready();
+      expect(target.client).not.to.equal(undefined);
+      expect(JSON.stringify(target)).not.to.contain('0123456789abcdef');
+      expect(inspect(target, { depth: 8 })).not.to.contain('0123456789abcdef');
+      await fexec.close();
     });
 
     it('leaves a controller it was given running', async () => {
