@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { ConfigError } from './errors.js';
-import { Secret } from './secret.js';
+import { maskUrl, Secret } from './secret.js';
 import { parseWskprops } from './wskprops.js';
 
 /** Where a setting came from, in precedence order. */
@@ -151,7 +151,7 @@ export function describeConfig(config: ResolvedConfig): string {
       : `embedded controller (no __OW_API_HOST/__OW_API_KEY, options or ${config.wskpropsPath})`;
   }
   return (
-    `${config.apihost} namespace ${config.namespace} ` +
+    `${maskUrl(config.apihost)} namespace ${config.namespace} ` +
     `(from ${describeSource('apihost', config.sources.apihost, config.wskpropsPath)})`
   );
 }
@@ -166,7 +166,7 @@ export function normalizeApihost(value: string, origin = 'apihost'): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConfigError(`${origin} is not a valid host or URL: ${JSON.stringify(value)}`);
+    throw new ConfigError(`${origin} is not a valid host or URL: ${JSON.stringify(maskUrl(value))}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`${origin} must be an http or https URL, got ${JSON.stringify(url.protocol)}`);

@@ -162,6 +162,17 @@ describe('executor configuration', () => {
     ]);
   });
 
+  it('never shows a password written into the API host', () => {
+    const env = { env: {}, homedir: dir, readFile: () => undefined };
+    const config = resolveConfig({ apihost: 'https://user:hostpass@ow.example', apiKey: KEY }, env);
+    expect(describeConfig(config)).to.equal(
+      'https://user:***@ow.example namespace _ (from the apihost option)',
+    );
+    expect(() => resolveConfig({ apihost: 'https://user:hostpass@ow example', apiKey: KEY }, env))
+      .to.throw(ConfigError)
+      .that.satisfies((e: Error) => !e.message.includes('hostpass'));
+  });
+
   it('masks URL passwords', () => {
     expect(maskUrl('amqp://guest:guest@127.0.0.1:5672')).to.equal('amqp://guest:***@127.0.0.1:5672');
     expect(maskUrl('amqp://localhost')).to.equal('amqp://localhost');
