@@ -78,8 +78,8 @@ async function withDeadline<T>(
 }
 
 /**
- * Keeps the HTTP status and the server's own message. The SDK's error object also holds the request
- * options (with the Authorization header), so nothing else of it is kept.
+ * Keeps the HTTP status and the server's own message, nothing else of the SDK's error, and removes the
+ * key from the message in case a server or proxy echoes the credentials back.
  */
 function toTransportError(err: unknown, auth: Secret): TransportError {
   if (err instanceof TransportError) return err;
