@@ -53,6 +53,7 @@ export class ActivationPoller {
   #looping = false;
   #closed = false;
 
+  /** @param onUpdate called after a poll changed a future's state */
   constructor(
     transport: WhiskTransport,
     clock: Clock,
@@ -146,6 +147,7 @@ export class ActivationPoller {
     this.counters.requests++;
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.#inFlight.size);
     const control = controlOf(future);
+    const before = future.status;
     try {
       const record = await this.#transport.getActivation(id);
       if (this.#closed || future.done) return;
@@ -172,7 +174,9 @@ export class ActivationPoller {
       }
     } finally {
       this.#inFlight.delete(future);
-      this.#onUpdate(future);
+      // Most polls find the activation still running: waiters re-check (over all their futures) only
+      // when a state changed, so a thousand futures do not cost a million checks per polling round.
+      if (future.status !== before) this.#onUpdate(future);
       this.#wake.abort();
     }
   }
