@@ -17,7 +17,10 @@ function roleKey(role: 'leader' | 'slave', slave: number | undefined): string {
 function unendedInvocations(run: RunView): Finding[] {
   // Matched by role and slave id, in order: a retried slave is invoked (and ends) more than once.
   const ends = new Map<string, number>();
-  for (const e of run.ends) ends.set(roleKey(e.role, e.slave), (ends.get(roleKey(e.role, e.slave)) ?? 0) + 1);
+  for (const e of run.ends) {
+    const key = roleKey(e.role, e.slave);
+    ends.set(key, (ends.get(key) ?? 0) + 1);
+  }
   const findings: Finding[] = [];
   for (const invoke of run.invokes) {
     const key = roleKey(invoke.role, invoke.slave);

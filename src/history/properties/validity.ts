@@ -103,7 +103,9 @@ function positionProblems(run: RunView): Finding[] {
       });
     }
   }
-  const last = Math.max(-1, ...first.keys());
+  // A loop, not Math.max(...keys): spreading a very long history's positions overflows the call stack.
+  let last = -1;
+  for (const position of first.keys()) last = Math.max(last, position);
   for (let p = 0; p < last; p++) {
     if (!first.has(p)) {
       problems.push({
