@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 
 import { LocalWhiskOptionError, startLocalWhisk, type LocalWhiskOptions } from '../src/localwhisk/index.js';
+import { MAX_ACTION_CONCURRENCY } from '../src/localwhisk/options.js';
+import { attachNegativeValues } from '../src/run/option-values.js';
 
 const USAGE = `Usage: npm run serve -- [options]
 
@@ -21,17 +23,20 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function integerArg(name: string, value: string | undefined): number | undefined {
+// Checked here rather than by the controller, so that the message names the flag, not the option field.
+function integerArg(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) fail(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
-  return Number(value);
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max))
+    fail(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function parse(argv: string[]): LocalWhiskOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: attachNegativeValues(argv, ['port', 'auth', 'namespace', 'concurrency']),
       options: {
         port: { type: 'string' },
         auth: { type: 'string' },
@@ -43,14 +48,16 @@ function parse(argv: string[]): LocalWhiskOptions | 'help' {
       allowPositionals: false,
     });
   } catch (error) {
-    fail(`${(error as Error).message.split('\n')[0] ?? 'bad arguments'} (see --help)`);
+    // Node's own wording goes on about "--" and positionals; its first sentence is the answer.
+    const first = (error as Error).message.split('\n')[0] ?? 'bad arguments';
+    fail(`${first.replace(/\. (To specify|This command).*$/, '')} (see --help)`);
   }
   const { values } = parsed;
   if (values.help === true) return 'help';
-  const options: LocalWhiskOptions = { port: integerArg('port', values.port) ?? 3233 };
+  const options: LocalWhiskOptions = { port: integerArg('port', values.port, 0, 65535) ?? 3233 };
   if (values.auth !== undefined) options.auth = values.auth;
   if (values.namespace !== undefined) options.namespace = values.namespace;
-  const concurrency = integerArg('concurrency', values.concurrency);
+  const concurrency = integerArg('concurrency', values.concurrency, 1, MAX_ACTION_CONCURRENCY);
   if (concurrency !== undefined) options.defaultConcurrency = concurrency;
   return options;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { UsageError } from './errors.js';
+import { attachNegativeValues } from './option-values.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
@@ -91,6 +92,9 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+const VALUE_OPTIONS = Object.entries(OPTIONS).flatMap(([name, spec]) =>
+  spec.type === 'string' ? [name] : [],
+);
 
 /**
  * Parses the arguments after `npm run map --`. Throws {@link UsageError} with a one-line message for
@@ -104,7 +108,12 @@ export function parseMapArgs(
 ): MapInvocation {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: attachNegativeValues(argv, VALUE_OPTIONS),
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(describeParseError(error, argv, maxN));
   }

@@ -1,0 +1,26 @@
+/**
+ * Attaches a negative number to the option before it (`--retries -1` → `--retries=-1`). Node's
+ * `parseArgs` takes such a value for an option of its own and answers "argument is ambiguous", which
+ * tells the user nothing; attached, the value reaches the option's own check and its clear message.
+ *
+ * @param valueOptions names (without `--`) of the options that take a value
+ */
+export function attachNegativeValues(argv: readonly string[], valueOptions: readonly string[]): string[] {
+  const takesValue = new Set(valueOptions.map((name) => `--${name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
