@@ -16,6 +16,7 @@ import { checkBroker } from '../src/run/broker-check.js';
 import { ensureBundles } from '../src/run/bundles.js';
 import { describeCliFailure } from '../src/run/cli-failure.js';
 import { UsageError } from '../src/run/errors.js';
+import { checkOutputFile } from '../src/run/output-file.js';
 import { formatRound, roundJson } from '../src/run/format.js';
 import {
   DEFAULT_LOCAL_CONCURRENCY,
@@ -46,6 +47,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { command } = invocation;
   rememberSecrets(command);
+  if (command.historyFile !== undefined) await checkOutputFile(command.historyFile, '--history');
+  if (command.plotFile !== undefined) await checkOutputFile(command.plotFile, '--plot');
   const display = createProgressDisplay(process.stderr);
 
   await checkBroker(command.amqpUrl);
