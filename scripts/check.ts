@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // Node's own wording goes on about "--" and positionals; its first sentence is the answer.
+    const first = (err as Error).message.split('\n')[0] ?? '';
+    throw new UsageError(first.replace(/\. To specify a positional argument.*$/, ''));
   }
   const { values, positionals } = parsed;
   if (values.help) {
