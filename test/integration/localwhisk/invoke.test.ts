@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import type openwhisk from 'openwhisk';
 
 import { startLocalWhisk, type LocalWhisk } from '../../../src/localwhisk/index.js';
-import { annotationOf, client, fixture, pollActivation, statusOf } from './support.js';
-
-type Record_ = openwhisk.Activation<openwhisk.Dict>;
+import { annotationOf, client, failedRecord, fixture, pollActivation, statusOf } from './support.js';
 
 describe('localwhisk invoke through the openwhisk SDK', function () {
   let whisk: LocalWhisk;
@@ -106,57 +104,39 @@ describe('localwhisk invoke through the openwhisk SDK', function () {
   });
 
   it('answers 502 with an application error record for {error} and for a rejected promise', async function () {
-    const returned = await statusOf(
-      ow.actions.invoke({ name: 'outcomes', blocking: true, params: { mode: 'error' } }),
-    );
-    expect(returned.statusCode).to.equal(502);
-    const record = returned.error as Record_;
+    const record = await failedRecord(ow, 'outcomes', { mode: 'error' });
     expect(record.response?.status).to.equal('application error');
     expect(record.response?.result).to.deep.equal({ error: 'bad input' });
 
-    const rejected = await statusOf(
-      ow.actions.invoke({ name: 'outcomes', blocking: true, params: { mode: 'reject' } }),
-    );
-    expect(rejected.statusCode).to.equal(502);
-    const rejectedRecord = rejected.error as Record_;
+    const rejectedRecord = await failedRecord(ow, 'outcomes', { mode: 'reject' });
     expect(rejectedRecord.response?.status).to.equal('application error');
     expect(rejectedRecord.response?.result['error']).to.include({ name: 'Error', message: 'rejected' });
   });
 
   it('answers 502 with a developer error for a throw, a non-dictionary and a crash, and discards the container', async function () {
     const warm = await ow.actions.invoke({ name: 'outcomes', blocking: true });
-    const thrown = await statusOf(
-      ow.actions.invoke({ name: 'outcomes', blocking: true, params: { mode: 'throw' } }),
-    );
-    expect(thrown.statusCode).to.equal(502);
-    expect((thrown.error as Record_).response?.status).to.equal('action developer error');
-    expect((thrown.error as Record_).response?.result).to.deep.equal({
+    const thrown = await failedRecord(ow, 'outcomes', { mode: 'throw' });
+    expect(thrown.response?.status).to.equal('action developer error');
+    expect(thrown.response?.result).to.deep.equal({
       error: 'An error has occurred: Error: thrown',
     });
     const after = await ow.actions.invoke({ name: 'outcomes', blocking: true });
     expect(annotationOf(warm, 'initTime')).to.equal(undefined);
     expect(annotationOf(after, 'initTime'), 'a fresh container after the developer error').to.be.a('number');
 
-    const notDict = await statusOf(
-      ow.actions.invoke({ name: 'outcomes', blocking: true, params: { mode: 'string' } }),
-    );
-    expect((notDict.error as Record_).response?.result).to.deep.equal({
+    const notDict = await failedRecord(ow, 'outcomes', { mode: 'string' });
+    expect(notDict.response?.result).to.deep.equal({
       error: 'The action did not return a dictionary.',
     });
 
-    const crash = await statusOf(
-      ow.actions.invoke({ name: 'outcomes', blocking: true, params: { mode: 'crash' } }),
-    );
-    expect(crash.statusCode).to.equal(502);
-    expect((crash.error as Record_).response?.result).to.deep.equal({
+    const crash = await failedRecord(ow, 'outcomes', { mode: 'crash' });
+    expect(crash.response?.result).to.deep.equal({
       error: 'The action did not produce a valid response and exited unexpectedly.',
     });
   });
 
   it('reports an initialization failure as a developer error', async function () {
-    const failed = await statusOf(ow.actions.invoke({ name: 'init-fails', blocking: true }));
-    expect(failed.statusCode).to.equal(502);
-    const record = failed.error as Record_;
+    const record = await failedRecord(ow, 'init-fails');
     expect(record.response?.status).to.equal('action developer error');
     expect(String(record.response?.result['error'])).to.match(
       /^Initialization has failed due to: Error: broken at load/,
@@ -164,13 +144,8 @@ describe('localwhisk invoke through the openwhisk SDK', function () {
   });
 
   it('rejects a result larger than the limit', async function () {
-    const big = await statusOf(
-      ow.actions.invoke({ name: 'outcomes', blocking: true, params: { mode: 'big', size: 100000 } }),
-    );
-    expect(big.statusCode).to.equal(502);
-    expect(String((big.error as Record_).response?.result['error'])).to.match(
-      /exceeded the allowed length: \d+ > 65536 bytes/,
-    );
+    const big = await failedRecord(ow, 'outcomes', { mode: 'big', size: 100000 });
+    expect(String(big.response?.result['error'])).to.match(/exceeded the allowed length: \d+ > 65536 bytes/);
   });
 
   it('sets the per-activation __OW_ variables, and __OW_API_KEY only with provide-api-key', async function () {

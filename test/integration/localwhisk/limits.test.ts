@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type openwhisk from 'openwhisk';
 
 import { startLocalWhisk, type LocalWhisk } from '../../../src/localwhisk/index.js';
-import { annotationOf, client, fixture, processExists, statusOf } from './support.js';
+import { annotationOf, client, failedRecord, fixture, processExists, statusOf } from './support.js';
 
 type Record_ = openwhisk.Activation<openwhisk.Dict>;
 
@@ -40,11 +40,7 @@ describe('localwhisk limits, faults and shutdown', function () {
       await ow.actions.invoke({ name: 'fast', blocking: true });
       const [container] = whisk.containers().filter((c) => c.action === '/guest/fast');
       expect(container).to.not.equal(undefined);
-      const late = await statusOf(
-        ow.actions.invoke({ name: 'fast', blocking: true, params: { mode: 'loop' } }),
-      );
-      expect(late.statusCode).to.equal(502);
-      const record = late.error as Record_;
+      const record = await failedRecord(ow, 'fast', { mode: 'loop' });
       expect(record.response?.status).to.equal('action developer error');
       expect(record.response?.result).to.deep.equal({
         error: 'The action exceeded its time limits of 200 milliseconds.',
@@ -54,11 +50,7 @@ describe('localwhisk limits, faults and shutdown', function () {
     });
 
     it('aborts a run that exceeds its memory limit', async function () {
-      const hog = await statusOf(
-        ow.actions.invoke({ name: 'small', blocking: true, params: { mode: 'memory' } }),
-      );
-      expect(hog.statusCode).to.equal(502);
-      const record = hog.error as Record_;
+      const record = await failedRecord(ow, 'small', { mode: 'memory' });
       expect(record.response?.status).to.equal('action developer error');
       expect(record.response?.result).to.deep.equal({
         error: 'The action exhausted its memory and was aborted.',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { expect } from 'chai';
 import openwhisk from 'openwhisk';
 
 import type { LocalWhisk } from '../../../src/localwhisk/index.js';
@@ -33,6 +34,17 @@ export async function statusOf(promise: Promise<unknown>): Promise<{ statusCode:
     return { statusCode: e.statusCode, error: e.error };
   }
   throw new Error('expected the request to fail');
+}
+
+/** Invokes `name` blocking, expects OpenWhisk's 502 for a failed activation, and returns its record. */
+export async function failedRecord(
+  ow: openwhisk.Client,
+  name: string,
+  params: openwhisk.Dict = {},
+): Promise<openwhisk.Activation<openwhisk.Dict>> {
+  const { statusCode, error } = await statusOf(ow.actions.invoke({ name, blocking: true, params }));
+  expect(statusCode).to.equal(502);
+  return error as openwhisk.Activation<openwhisk.Dict>;
 }
 
 /** Polls activations.get, treating 404 as "not finished yet", until the record arrives or `attempts` run out. */
