@@ -84,6 +84,8 @@ function connectionTo(url: string, timeoutMs: number): Promise<ChannelModel> {
     (connection) => {
       // Without an 'error' listener a broker-side close would crash the process.
       connection.on('error', () => undefined);
+      // Every activation running in this container listens for 'close' on the shared connection.
+      connection.setMaxListeners(0);
       connection.on('close', () => {
         forget(url, pending);
       });

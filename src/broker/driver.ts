@@ -5,6 +5,13 @@ import type { Message, Send } from '../protocol/messages.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import type { RunNames } from './names.js';
 
+/**
+ * Longest time a delivery stays unacknowledged while fewer than half the prefetch window are pending.
+ * Acks only free the broker's window; the protocol never waits for them, so they go out in batches
+ * off the critical path (one socket write per batch and channel instead of one per delivery).
+ */
+export const ACK_IDLE_MS = 50;
+
 /** The part of a protocol machine the driver runs; both the leader and the slave machine fit. */
 export interface DrivenMachine {
   receive(message: Message, now: number): Send[];
@@ -58,7 +65,12 @@ export function drive(options: DriveOptions): Promise<void> {
     let consumerTag: string | undefined;
     let settled = false;
     let unacked: ConsumeMessage | undefined;
+    let unackedCount = 0;
     let ackScheduled = false;
+    let ackTimer: NodeJS.Timeout | undefined;
+    // Half the window: the broker never stalls a delivery (a grant) for want of an ack.
+    const ackEvery = Math.max(1, Math.floor(options.prefetch / 2));
+    let timerAt: number | undefined;
 
     const onChannelClose = () => {
       // A lost connection closes its channels first; give its own, more telling event a turn.
@@ -79,6 +91,7 @@ export function drive(options: DriveOptions): Promise<void> {
 
     const detach = () => {
       clearTimeout(timer);
+      clearTimeout(ackTimer);
       channel.off('close', onChannelClose);
       channel.off('error', onChannelError);
       connection.off('close', onConnectionClose);
@@ -129,11 +142,15 @@ export function drive(options: DriveOptions): Promise<void> {
     }
 
     function schedule(): void {
-      clearTimeout(timer);
       const at = machine.wakeAt;
+      // Most deliveries leave the wake-up time as it was: keep the armed timer.
+      if (at === timerAt && !settled) return;
+      clearTimeout(timer);
+      timerAt = at;
       if (settled || at === undefined) return;
       timer = setTimeout(
         () => {
+          timerAt = undefined;
           // Let pending socket reads run first: after a stall (a loaded machine) queued messages
           // must count before a silence or lease check judges the other side gone.
           setImmediate(step, () => machine.tick(now()));
@@ -154,12 +171,31 @@ export function drive(options: DriveOptions): Promise<void> {
       finishIfDone();
     }
 
-    // Acks are batched: one `multiple` ack after each burst of deliveries.
+    // Acks are batched: one `multiple` ack once half the window is pending (after the burst that
+    // filled it), else after ACK_IDLE_MS, and when the party is done.
     function flushAck(): void {
       ackScheduled = false;
+      clearTimeout(ackTimer);
+      ackTimer = undefined;
+      unackedCount = 0;
       const last = unacked;
       unacked = undefined;
       if (last !== undefined) channel.ack(last, true);
+    }
+
+    function scheduleAck(): void {
+      if (unackedCount >= ackEvery) {
+        if (ackScheduled) return;
+        ackScheduled = true;
+        setImmediate(() => {
+          if (!settled) flushAck();
+        });
+      } else {
+        ackTimer ??= setTimeout(() => {
+          ackTimer = undefined;
+          if (!settled) flushAck();
+        }, ACK_IDLE_MS);
+      }
     }
 
     function onDelivery(delivery: ConsumeMessage | null): void {
@@ -168,13 +204,9 @@ export function drive(options: DriveOptions): Promise<void> {
         return;
       }
       unacked = delivery;
+      unackedCount += 1;
       if (options.counts !== undefined) options.counts.received += 1;
-      if (!ackScheduled) {
-        ackScheduled = true;
-        setImmediate(() => {
-          if (!settled) flushAck();
-        });
-      }
+      scheduleAck();
       const decoded = decode(delivery.content, options.signingKey, options.runId);
       if ('drop' in decoded) {
         machine.drop(decoded.drop, now());
