@@ -128,7 +128,8 @@ class ManifestReader {
     const document = parseDocument(text);
     const [first] = document.errors;
     if (first !== undefined) {
-      const firstLine = first.message.split('\n')[0] ?? first.message;
+      // The yaml library ends its first line with ":" before a code excerpt on the following lines.
+      const firstLine = (first.message.split('\n')[0] ?? first.message).replace(/:$/, '');
       this.fail(`invalid YAML: ${firstLine}`);
     }
     const root: unknown = document.toJS();
