@@ -35,7 +35,7 @@ describe('npm run serve', function () {
     const run = spawnSync(process.execPath, [...SERVE, '--port', 'seventy'], { encoding: 'utf8' });
     expect(run.status).to.equal(2);
     expect(run.stderr.trim().split('\n')).to.have.length(1);
-    expect(run.stderr).to.include('--port must be a non-negative integer');
+    expect(run.stderr).to.include('--port must be an integer from 0 to 65535, got "seventy"');
   });
 
   it('exits 2 for an unknown option such as --bind', function () {
