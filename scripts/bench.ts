@@ -58,8 +58,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const manifest = loadManifest(join(ROOT, 'manifest.yaml'));
   const rounds: RoundFigures[] = [];
   for (const n of command.ns) {
-    for (let rep = 0; rep < command.repetitions; rep++)
-      rounds.push(...(await coldAndWarm(n, manifest, command)));
+    for (let rep = 0; rep < command.repetitions; rep++) {
+      const route = routeFor(command.route, n);
+      rounds.push(...(await coldAndWarm(n, route, manifest, command)));
+      if (route !== 'leader' && command.compareDirectFrom > 0 && n >= command.compareDirectFrom)
+        rounds.push(...(await coldAndWarm(n, 'leader', manifest, command)));
+    }
   }
 
   const results: BenchResults = {
@@ -98,8 +102,12 @@ function withRoute(manifest: Manifest, route: AppendRoute): Manifest {
 }
 
 /** One fresh controller: a cold round (no container exists), then a warm one (containers reused). */
-async function coldAndWarm(n: number, manifest: Manifest, command: BenchCommand): Promise<RoundFigures[]> {
-  const route = routeFor(command.route, n);
+async function coldAndWarm(
+  n: number,
+  route: AppendRoute,
+  manifest: Manifest,
+  command: BenchCommand,
+): Promise<RoundFigures[]> {
   const localWhisk = await startLocalWhisk({ prewarmContainers: 0 });
   const executor = new FunctionExecutor({ target: 'local', localWhisk });
   try {

@@ -12,10 +12,15 @@ export interface BenchCommand {
   /** Cold + warm pairs per N. Default 1. */
   readonly repetitions: number;
   /**
-   * Append route of the rounds. Default `'auto'`: `'fanout'` up to {@link AUTO_FANOUT_MAX_N} slaves,
-   * `'leader'` above (the fanout's N² deliveries dominate there).
+   * Append route of the rounds. Default `'fanout'` (the protocol's default) at every N; `'auto'`:
+   * `'fanout'` up to {@link AUTO_FANOUT_MAX_N} slaves, `'leader'` above.
    */
   readonly route: AppendRoute | 'auto';
+  /**
+   * From this N on, the rounds are repeated on the direct `'leader'` route as comparison rows (when
+   * the main rounds ran another route). Default {@link COMPARE_DIRECT_FROM_N}; 0 turns them off.
+   */
+  readonly compareDirectFrom: number;
   /** Activations per container in the embedded controller. Default 50. */
   readonly localConcurrency: number;
   /** Round trips measured. Default 1000; `--quick`: 200. */
@@ -33,6 +38,9 @@ export interface BenchCommand {
 /** Largest N that `--route auto` runs on the fanout. */
 export const AUTO_FANOUT_MAX_N = 100;
 
+/** Smallest N whose rounds are repeated on the direct route by default. */
+export const COMPARE_DIRECT_FROM_N = 500;
+
 /** The route a round of `n` slaves uses. */
 export function routeFor(route: AppendRoute | 'auto', n: number): AppendRoute {
   if (route !== 'auto') return route;
@@ -43,7 +51,8 @@ export type BenchInvocation =
   { readonly kind: 'help' } | { readonly kind: 'run'; readonly command: BenchCommand };
 
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--quick] [--n 10,100,500,1000] [--reps R] [--route auto|fanout|leader] ' +
+  'usage: npm run bench -- [--quick] [--n 10,100,500,1000] [--reps R] [--route fanout|leader|auto] ' +
+  '[--compare-direct-from N] ' +
   '[--local-concurrency C] [--rtt-samples K] [--fanout-deliveries D] [--round-timeout-ms MS] ' +
   '[--amqp-url URL] [--out DIR]';
 
@@ -52,6 +61,7 @@ const OPTIONS = {
   n: { type: 'string' },
   reps: { type: 'string' },
   route: { type: 'string' },
+  'compare-direct-from': { type: 'string' },
   'local-concurrency': { type: 'string' },
   'rtt-samples': { type: 'string' },
   'fanout-deliveries': { type: 'string' },
@@ -78,7 +88,7 @@ export function parseBenchArgs(
   const quick = values.quick === true;
   const ns =
     values.n === undefined ? (quick ? [10, 50] : [10, 100, 500, 1000]) : values.n.split(',').map(slaveCount);
-  const route = values.route ?? 'auto';
+  const route = values.route ?? 'fanout';
   const known = route === 'auto' ? route : APPEND_ROUTES.find((r) => r === route);
   if (known === undefined) {
     throw new UsageError(`--route must be auto, fanout or leader, got ${JSON.stringify(route)}`);
@@ -99,6 +109,9 @@ export function parseBenchArgs(
       ns,
       repetitions: integer(values.reps, '--reps', 1, 20) ?? 1,
       route: known,
+      compareDirectFrom:
+        integer(values['compare-direct-from'], '--compare-direct-from', 0, MAX_SLAVES) ??
+        COMPARE_DIRECT_FROM_N,
       localConcurrency:
         integer(values['local-concurrency'], '--local-concurrency', 1, MAX_LOCAL_CONCURRENCY) ??
         DEFAULT_LOCAL_CONCURRENCY,
