@@ -95,6 +95,18 @@ const CASES: [string, string, Record<string, unknown>, RegExp][] = [
     { ...good, history: 'yes' },
     /^leader: history must be true or false \(got "yes"\)$/,
   ],
+  [
+    'leader',
+    'appendRoute = "stream"',
+    { ...good, appendRoute: 'stream' },
+    /^leader: appendRoute must be 'fanout' or 'leader' \(got "stream"\)$/,
+  ],
+  [
+    'slave',
+    'appendRoute = 1',
+    { ...good, id: 0, appendRoute: 1 },
+    /^slave: appendRoute must be 'fanout' or 'leader' \(got 1\)$/,
+  ],
   ['slave', 'id missing', { ...good }, /^slave: id must be an integer from 0 to 1 \(got nothing\)$/],
   ['slave', 'id = n', { ...good, id: 2 }, /^slave: id must be an integer from 0 to 1 \(got 2\)$/],
   ['slave', 'id = -1', { ...good, id: -1 }, /^slave: id must be an integer from 0 to 1 \(got -1\)$/],
