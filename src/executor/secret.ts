@@ -1,7 +1,5 @@
 import { inspect } from 'node:util';
 
-import { maskUrl as maskUrlsInText } from '../protocol/mask.js';
-
 const MASK = '***';
 
 /**
@@ -33,22 +31,8 @@ export class Secret {
   }
 }
 
-/**
- * Replaces the password of a URL with `***` (`amqp://user:***@host`), leaving the rest as written. In a
- * text that is one URL, the user part runs to the last `@` before the path, so a password that holds an
- * `@` is hidden in full; in any other text (an error message, say) the password of every URL it contains
- * is hidden. Text without a password comes back unchanged.
- */
-export function maskUrl(url: string): string {
-  const whole = WHOLE_URL_USERINFO.exec(url);
-  if (whole === null) return maskUrlsInText(url);
-  const [userinfo, scheme = '', user = '', password = ''] = whole;
-  if (password === '') return url;
-  return `${scheme}${user}:${MASK}@${url.slice(userinfo.length)}`;
-}
-
-// scheme://user:password@ where the greedy password may itself hold `@` (the host part cannot).
-const WHOLE_URL_USERINFO = /^([a-z][a-z\d+.-]*:\/\/)([^/?#@:\s]*):([^/?#\s]*)@(?=[^/?#@\s]*(?:[/?#]|$))/i;
+/** Hides URL passwords in text; the one implementation lives with the protocol, which needs it too. */
+export { maskUrl } from '../protocol/mask.js';
 
 /** Removes every occurrence of `secret` (and of its `uuid:key` halves' key part) from `text`. */
 export function redact(text: string, secret: Secret | undefined): string {
