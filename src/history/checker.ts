@@ -1,6 +1,7 @@
 import type { HistoryEvent } from './event.js';
 import { checkAgreement } from './properties/agreement.js';
 import { checkFencing } from './properties/fencing.js';
+import { leaderHistoryMissing } from './properties/leader-history.js';
 import { checkMutualExclusion } from './properties/mutual-exclusion.js';
 import { checkTermination } from './properties/termination.js';
 import { checkValidity } from './properties/validity.js';
@@ -43,13 +44,25 @@ export function checkHistory(events: readonly HistoryEvent[], options: CheckOpti
 }
 
 function checkRun(run: RunView, sharedClock: boolean): RunReport {
-  const found: Record<PropertyName, Finding[]> = {
-    'Mutual exclusion': checkMutualExclusion(run, sharedClock),
-    Agreement: checkAgreement(run),
-    Validity: checkValidity(run),
-    Termination: checkTermination(run),
-    Fencing: checkFencing(run),
-  };
+  const leaderMissing = leaderHistoryMissing(run);
+  const found: Record<PropertyName, Finding[]> =
+    leaderMissing === undefined
+      ? {
+          'Mutual exclusion': checkMutualExclusion(run, sharedClock),
+          Agreement: checkAgreement(run),
+          Validity: checkValidity(run),
+          Termination: checkTermination(run),
+          Fencing: checkFencing(run),
+        }
+      : {
+          // Grants, commits and revocations are the leader's events: without them, Mutual exclusion
+          // and Fencing have nothing to judge, and Validity gets the one finding that explains why.
+          'Mutual exclusion': [],
+          Agreement: checkAgreement(run),
+          Validity: [leaderMissing],
+          Termination: checkTermination(run),
+          Fencing: [],
+        };
   const properties: PropertyResult[] = PROPERTIES.map((property) => ({
     property,
     statement: PROPERTY_STATEMENTS[property],

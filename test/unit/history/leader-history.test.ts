@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+
+import { checkHistory } from '../../../src/history/checker.js';
+import type { HistoryEvent } from '../../../src/history/event.js';
+import { formatReport } from '../../../src/history/format-report.js';
+import { simulateRun } from './simulate.js';
+
+/** The run as a checker sees it once the leader's own events died with it. */
+const withoutLeader = (events: readonly HistoryEvent[]): HistoryEvent[] =>
+  events.filter((e) => e.actor !== 'leader');
+
+describe('checkHistory: a leader that recorded nothing', () => {
+  it('reports one finding under Validity instead of one violation per append', () => {
+    const events = withoutLeader(simulateRun({ n: 4 }));
+    expect(events.filter((e) => e.type === 'append')).to.have.length(4);
+    const report = checkHistory(events, { sharedClock: true });
+    expect(report.passed).to.equal(false);
+    const found = report.runs.flatMap((r) => r.properties.flatMap((p) => p.violations));
+    expect(found.map((v) => [v.property, v.message])).to.deep.equal([
+      [
+        'Validity',
+        'leader history missing: the leader recorded no events (killed?), so the 4 slave append(s) cannot be matched to grants',
+      ],
+    ]);
+    expect(formatReport(report)).to.contain('FAIL  Validity').and.contain('leader history missing');
+  });
+
+  it('still judges what the slaves recorded: a disagreeing list fails Agreement too', () => {
+    const events = withoutLeader(simulateRun({ n: 3 })).map((e) =>
+      e.type === 'return' && e.actor === 'slave' && e.slave === 1
+        ? { ...e, list: [...(e.list ?? [])].reverse() }
+        : e,
+    );
+    const failed = checkHistory(events)
+      .runs[0]?.properties.filter((p) => !p.passed)
+      .map((p) => p.property);
+    expect(failed).to.deep.equal(['Agreement', 'Validity']);
+  });
+
+  it('says nothing when no slave appended (nothing to match) or the leader recorded events', () => {
+    const noAppends = withoutLeader(simulateRun({ n: 2 })).filter((e) => e.type !== 'append');
+    const messages = checkHistory(noAppends).runs.flatMap((r) =>
+      r.properties.flatMap((p) => p.violations.map((v) => v.message)),
+    );
+    expect(messages.filter((m) => m.startsWith('leader history missing'))).to.deep.equal([]);
+    expect(checkHistory(simulateRun({ n: 2 })).passed).to.equal(true);
+  });
+});
