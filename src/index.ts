@@ -23,7 +23,6 @@ export * from './deploy/index.js';
 export {
   startLocalWhisk,
   randomAuth,
-  LocalWhiskClosedError,
   LocalWhiskOptionError,
   type LocalWhisk,
   type LocalWhiskOptions,

@@ -12,7 +12,7 @@ import { RestApi } from './rest-api.js';
 import { NamespaceThrottle } from './throttle.js';
 
 export type { ActivationRecord, ActivationStatus } from './activation-record.js';
-export { LocalWhiskClosedError, LocalWhiskOptionError, type LocalWhiskErrorCode } from './errors.js';
+export { LocalWhiskOptionError, type LocalWhiskErrorCode } from './errors.js';
 export { randomAuth, type LocalWhiskOptions } from './options.js';
 
 /** A live container, as {@link LocalWhisk.containers} reports it. */
