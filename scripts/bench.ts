@@ -147,7 +147,7 @@ async function coldAndWarm(
       });
       const h = figure.handoffMs;
       progress(
-        `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${figure.problems.join('; ')})`} in ` +
+        `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${summary(figure.problems)})`} in ` +
           `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms`,
       );
       figures.push(figure);
@@ -157,6 +157,12 @@ async function coldAndWarm(
     await executor.close().catch(() => undefined);
     await localWhisk.close();
   }
+}
+
+/** The first problems of a failed round, so a run of 1000 failed slaves stays one readable line. */
+function summary(problems: readonly string[]): string {
+  const shown = problems.slice(0, 3).join('; ');
+  return problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown;
 }
 
 const argv = process.argv.slice(2);
