@@ -83,7 +83,10 @@ describe('the package as another project sees it', function () {
       timeout: 120_000,
     }).then(
       () => ({ code: 0, output: '' }),
-      (error: { code?: number; stdout?: string }) => ({ code: error.code ?? -1, output: error.stdout ?? '' }),
+      (error: unknown) => {
+        const failed = error as { code?: number; stdout?: string };
+        return { code: failed.code ?? -1, output: failed.stdout ?? '' };
+      },
     );
     expect(result.output).to.equal('');
     expect(result.code).to.equal(0);
