@@ -13,7 +13,7 @@ import {
 import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../src/bench/bench-args.js';
 import { MemorySampler } from '../src/bench/memory.js';
 import { roundFigures, type RoundFigures } from '../src/bench/round-figures.js';
-import { benchMarkdown, type BenchResults } from '../src/bench/table.js';
+import { benchMarkdown, firstProblems, type BenchResults } from '../src/bench/table.js';
 import { deployManifest } from '../src/deploy/deploy.js';
 import { loadManifest, type Manifest } from '../src/deploy/manifest.js';
 import { FunctionExecutor } from '../src/executor/executor.js';
@@ -147,7 +147,7 @@ async function coldAndWarm(
       });
       const h = figure.handoffMs;
       progress(
-        `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${summary(figure.problems)})`} in ` +
+        `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${firstProblems(figure.problems)})`} in ` +
           `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms`,
       );
       figures.push(figure);
@@ -157,12 +157,6 @@ async function coldAndWarm(
     await executor.close().catch(() => undefined);
     await localWhisk.close();
   }
-}
-
-/** The first problems of a failed round, so a run of 1000 failed slaves stays one readable line. */
-function summary(problems: readonly string[]): string {
-  const shown = problems.slice(0, 3).join('; ');
-  return problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown;
 }
 
 const argv = process.argv.slice(2);

@@ -68,7 +68,18 @@ export function benchMarkdown(r: BenchResults): string {
   ];
   const failed = r.rounds.filter((x) => !x.ok);
   if (failed.length > 0) {
-    lines.push('Problems:', '', ...failed.map((x) => `- N = ${x.n} ${x.mode}: ${x.problems.join('; ')}`), '');
+    lines.push(
+      'Problems:',
+      '',
+      ...failed.map((x) => `- N = ${x.n} ${x.mode} (${x.route} route): ${firstProblems(x.problems)}`),
+      '',
+    );
   }
   return lines.join('\n');
+}
+
+/** The first three problems of a round and how many more: a round of 1000 failed slaves stays one line. */
+export function firstProblems(problems: readonly string[]): string {
+  const shown = problems.slice(0, 3).join('; ');
+  return problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown;
 }
