@@ -93,6 +93,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ? { waitMs: actions.timeoutMs + COLLECTION_GRACE_MS }
       : { timeoutMs: command.timeoutMs }),
     ...(command.leaseMs === undefined ? {} : { leaseMs: command.leaseMs }),
+    ...(command.appendRoute === undefined ? {} : { appendRoute: command.appendRoute }),
   });
   display.finish();
 

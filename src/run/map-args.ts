@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
 import { attachNegativeValues } from './option-values.js';
 
@@ -31,6 +32,8 @@ export interface MapCommand {
   /** Deadline of the whole round, and of each action. */
   readonly timeoutMs?: number;
   readonly leaseMs?: number;
+  /** Where slaves publish their appends (`fanout`, the default, or `leader`). */
+  readonly appendRoute?: AppendRoute;
   /** How often a failed slave is re-invoked with the same id. Default 0: report it to the leader instead. */
   readonly retries: number;
   readonly historyFile?: string;
@@ -65,6 +68,8 @@ usage: npm run map -- N [options]
                           1 gives every activation its own process, as OpenWhisk does by default)
   --timeout-ms MS         deadline of the round and of each action
   --lease-ms MS           lease of one write grant; a holder that does not append in time is revoked
+  --append-route ROUTE    fanout (default): every slave receives every append, about N² deliveries;
+                          leader: appends go to the leader alone, about N deliveries (for large N)
   --retries K             re-invoke a failed slave up to K times with the same id (default 0)
   --history FILE          write the run's JSONL history to FILE and check it (a failed check exits 1)
   --plot FILE.svg         draw the run's timeline as SVG
@@ -85,6 +90,7 @@ const OPTIONS = {
   'local-concurrency': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
+  'append-route': { type: 'string' },
   retries: { type: 'string' },
   history: { type: 'string' },
   plot: { type: 'string' },
@@ -133,6 +139,7 @@ export function parseMapArgs(
   }
   const timeoutMs = optionalInteger(values['timeout-ms'], '--timeout-ms', 1);
   const leaseMs = optionalInteger(values['lease-ms'], '--lease-ms', 1);
+  const appendRoute = optionalRoute(values['append-route']);
   const localConcurrency = optionalInteger(values['local-concurrency'], '--local-concurrency', 1);
   if (localConcurrency !== undefined && localConcurrency > MAX_LOCAL_CONCURRENCY) {
     throw new UsageError(
@@ -152,6 +159,7 @@ export function parseMapArgs(
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(localConcurrency === undefined ? {} : { localConcurrency }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
+    ...(appendRoute === undefined ? {} : { appendRoute }),
     ...(values.history === undefined ? {} : { historyFile: nonBlank(values.history, '--history') }),
     ...(values.plot === undefined ? {} : { plotFile: values.plot }),
   };
@@ -171,6 +179,15 @@ function parseCount(text: string, maxN: number): number {
     throw new UsageError(`N must be an integer from 1 to ${maxN}, got ${JSON.stringify(text)}`);
   }
   return n;
+}
+
+function optionalRoute(text: string | undefined): AppendRoute | undefined {
+  if (text === undefined) return undefined;
+  const route = APPEND_ROUTES.find((candidate) => candidate === text);
+  if (route === undefined) {
+    throw new UsageError(`--append-route must be ${APPEND_ROUTES.join(' or ')}, got ${JSON.stringify(text)}`);
+  }
+  return route;
 }
 
 function optionalInteger(text: string | undefined, name: string, min: number): number | undefined {

@@ -6,6 +6,7 @@ import type { ResponseFuture } from '../executor/future.js';
 import type { EndEvent, HistoryEvent, InvokeEvent } from '../history/event.js';
 import { DEFAULT_TIMEOUT_MS, MAX_VALUE } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
+import type { AppendRoute } from '../protocol/messages.js';
 import { defaultCoordination, type RunCoordination } from './coordination.js';
 import type { RoundReport, RoundTimings, SlaveFailure } from './report.js';
 
@@ -45,6 +46,11 @@ export interface RoundOptions {
   readonly waitMs?: number;
   /** Lease of one grant, passed to the leader. Default: the protocol's. */
   readonly leaseMs?: number;
+  /**
+   * Where slaves publish their appends, passed to the leader, which tells every slave. Default: the
+   * protocol's, `'fanout'`.
+   */
+  readonly appendRoute?: AppendRoute;
   /**
    * How often a failed slave is invoked again with the same id before the leader is told to give up
    * on it. Default `0`.
@@ -128,6 +134,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const leaderParams: LeaderParams = {
     ...shared,
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.appendRoute === undefined ? {} : { appendRoute: options.appendRoute }),
   };
   const leader = await executor.callAsync<LeaderResult>(leaderAction, { ...leaderParams });
   invoked('leader', leader);

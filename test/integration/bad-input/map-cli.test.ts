@@ -71,6 +71,12 @@ const CASES: [string, string[], string, number, Record<string, string>?][] = [
     2,
   ],
   [
+    '--append-route stream',
+    ['3', '--append-route', 'stream'],
+    '--append-route must be fanout or leader, got "stream"',
+    2,
+  ],
+  [
     '--history into a missing directory',
     ['3', '--history', join(dir, 'missing', 'h.jsonl')],
     `--history: directory ${join(dir, 'missing')} does not exist`,

@@ -131,6 +131,7 @@ describe('npm run map', function () {
       [1, []],
       [5, ['--local-concurrency', '1']],
       [25, []],
+      [10, ['--append-route', 'leader']],
     ];
     for (const [n, extra] of rounds) {
       it(`N = ${n} ${['--json', ...extra].join(' ')}: one JSON object, every slave returns the same list`, async () => {

@@ -53,6 +53,8 @@ describe('parseMapArgs', () => {
       '--timeout-ms',
       '30000',
       '--lease-ms=2000',
+      '--append-route',
+      'leader',
       '--retries',
       '2',
       '--history',
@@ -73,6 +75,7 @@ describe('parseMapArgs', () => {
       localConcurrency: 1,
       timeoutMs: 30000,
       leaseMs: 2000,
+      appendRoute: 'leader',
       retries: 2,
       historyFile: 'h.jsonl',
       plotFile: 'run.svg',
@@ -134,6 +137,11 @@ describe('parseMapArgs', () => {
     ['a broker URL that is not a URL', ['3', '--amqp-url', 'localhost'], 'not a URL'],
     ['an empty --auth', ['3', '--auth', ''], '--auth'],
     ['a plot file that is not .svg', ['3', '--plot', 'run.png'], '.svg'],
+    [
+      'an unknown append route',
+      ['3', '--append-route', 'stream'],
+      `--append-route must be fanout or leader, got "stream"`,
+    ],
   ];
   for (const [what, argv, fragment] of badOptions) {
     it(`rejects ${what}`, () => {
