@@ -1,4 +1,5 @@
 import { Container, type ContainerSpec, type InitOutcome } from './container.js';
+import type { ContainerInfo } from './container-info.js';
 import { timedOut } from './messages.js';
 
 /** What an action needs from the pool: identity, code and the limits its containers run under. */
@@ -58,6 +59,7 @@ export interface PoolOptions {
   readonly prewarmContainers: number;
   readonly prewarmMemoryMb: number;
   readonly memoryCheckIntervalMs: number;
+  readonly onContainerAssigned: ((container: ContainerInfo) => void) | undefined;
 }
 
 /**
@@ -118,8 +120,8 @@ export class ContainerPool {
   }
 
   /** Live containers, for inspection. */
-  list(): { pid: number; action: string; activations: string[] }[] {
-    const out: { pid: number; action: string; activations: string[] }[] = [];
+  list(): ContainerInfo[] {
+    const out: ContainerInfo[] = [];
     for (const slots of this.slots.values()) {
       for (const slot of slots) {
         if (slot.container?.isAlive === true) {
@@ -216,6 +218,11 @@ export class ContainerPool {
     void container.exited.then(() => {
       this.drain(slot);
       if (slot.activations.size === 0) this.remove(slot);
+    });
+    this.options.onContainerAssigned?.({
+      pid: container.pid,
+      action: slot.path,
+      activations: [...slot.activations],
     });
     initStart = Date.now();
     const initTimer = setTimeout(() => {

@@ -15,15 +15,8 @@ export type { ActivationRecord, ActivationStatus } from './activation-record.js'
 export { LocalWhiskOptionError, type LocalWhiskErrorCode } from './errors.js';
 export { randomAuth, type LocalWhiskOptions } from './options.js';
 
-/** A live container, as {@link LocalWhisk.containers} reports it. */
-export interface ContainerInfo {
-  /** OS process id of the container. */
-  readonly pid: number;
-  /** Fully qualified action name, `/ns/[pkg/]name`. */
-  readonly action: string;
-  /** Activations running in it (or waiting for its initialization). */
-  readonly activations: readonly string[];
-}
+import type { ContainerInfo } from './container-info.js';
+export type { ContainerInfo } from './container-info.js';
 
 /** A running embedded controller. */
 export interface LocalWhisk {
@@ -89,6 +82,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     prewarmContainers: settings.prewarmContainers,
     prewarmMemoryMb: DEFAULT_LIMITS.memory,
     memoryCheckIntervalMs: settings.memoryCheckIntervalMs,
+    onContainerAssigned: settings.onContainerAssigned,
   });
   const store = new ActivationStore(settings.maxActivationRecords);
   const throttle = new NamespaceThrottle(settings.maxConcurrent, settings.maxPerMinute);

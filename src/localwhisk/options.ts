@@ -1,3 +1,4 @@
+import type { ContainerInfo } from './container-info.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { LocalWhiskOptionError } from './errors.js';
@@ -39,6 +40,12 @@ export interface LocalWhiskOptions {
   maxActivationRecords?: number;
   /** How often each container's resident memory is checked against its limit. Default `250` ms. */
   memoryCheckIntervalMs?: number;
+  /**
+   * Called synchronously when a container process has been given to an action, before the action's
+   * code is sent to it: the one moment a fault-injection test can freeze (SIGSTOP) or kill its pid
+   * knowing that it has run none of the action's code. Default: none.
+   */
+  onContainerAssigned?: (container: ContainerInfo) => void;
 }
 
 /** Options with every default applied. */
@@ -57,6 +64,7 @@ export interface ResolvedOptions {
   readonly prewarmContainers: number;
   readonly maxActivationRecords: number;
   readonly memoryCheckIntervalMs: number;
+  readonly onContainerAssigned: ((container: ContainerInfo) => void) | undefined;
 }
 
 /** Highest `limits.concurrency` accepted, as in common OpenWhisk deployments. */
@@ -119,5 +127,6 @@ export function resolveOptions(options: LocalWhiskOptions = {}): ResolvedOptions
     prewarmContainers: integer('prewarmContainers', options.prewarmContainers, 1, 0, 16),
     maxActivationRecords: integer('maxActivationRecords', options.maxActivationRecords, 10000, 1, 10_000_000),
     memoryCheckIntervalMs: integer('memoryCheckIntervalMs', options.memoryCheckIntervalMs, 250, 10, 60000),
+    onContainerAssigned: options.onContainerAssigned,
   };
 }

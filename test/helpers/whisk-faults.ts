@@ -17,7 +17,7 @@ import { abandonSlave } from '../../src/broker/abandon.js';
 import { deployManifest } from '../../src/deploy/deploy.js';
 import { loadManifest, type Manifest } from '../../src/deploy/manifest.js';
 import { FunctionExecutor } from '../../src/executor/executor.js';
-import { startLocalWhisk, type LocalWhisk } from '../../src/localwhisk/index.js';
+import { startLocalWhisk, type ContainerInfo, type LocalWhisk } from '../../src/localwhisk/index.js';
 import { createRunCredentials, type RunCredentials } from '../../src/protocol/credentials.js';
 import type { RunCoordination } from '../../src/run/coordination.js';
 import { ensureBundles } from '../../src/run/bundles.js';
@@ -31,7 +31,6 @@ export const FAULT_EXPIRES_MS = 3000;
 /** Leader broadcast interval of fault runs: slaves notice a dead leader after the 5 s minimum. */
 export const FAULT_HEARTBEAT_MS = 200;
 
-type ContainerInfo = ReturnType<LocalWhisk['containers']>[number];
 /** What to do with a container the first time it is seen. */
 export type ContainerDecision = 'freeze' | 'kill' | 'run';
 
@@ -59,27 +58,29 @@ export async function waitFor<T>(
   }
 }
 
-/** Watches new containers and applies a decision to each as soon as its process exists. */
+/**
+ * Applies a decision to each container the moment the controller gives it to an action, before the
+ * action's code is sent to it (the controller's `onContainerAssigned` hook calls {@link apply}), so a
+ * frozen or killed container has run none of the action's code.
+ */
 export class ContainerWatch {
   readonly frozen = new Set<number>();
   readonly killed = new Set<number>();
-  readonly #seen = new Set<number>();
-  readonly #timer: NodeJS.Timeout;
+  #stopped = false;
 
-  constructor(
-    private readonly whisk: LocalWhisk,
-    private decide: (container: ContainerInfo) => ContainerDecision,
-  ) {
-    // Far shorter than a container's start-up (a Node.js process loading the bundle), so a frozen
-    // container has run none of the action's code.
-    this.#timer = setInterval(() => {
-      this.#scan();
-    }, 5);
-  }
+  constructor(private decide: (container: ContainerInfo) => ContainerDecision) {}
 
   /** Replaces the decision for containers not seen yet (e.g. let retries run). */
   setDecision(decide: (container: ContainerInfo) => ContainerDecision): void {
     this.decide = decide;
+  }
+
+  /** The controller's hook: decides for a container that has just been given to an action. */
+  apply(container: ContainerInfo): void {
+    if (this.#stopped) return;
+    const decision = this.decide(container);
+    if (decision === 'freeze') this.freeze(container.pid);
+    else if (decision === 'kill') this.kill(container.pid);
   }
 
   resume(pid: number): void {
@@ -98,20 +99,10 @@ export class ContainerWatch {
     signal(pid, 'SIGKILL');
   }
 
-  /** Stops watching and resumes every container still frozen. */
+  /** Stops deciding and resumes every container still frozen. */
   stop(): void {
-    clearInterval(this.#timer);
+    this.#stopped = true;
     for (const pid of [...this.frozen]) this.resume(pid);
-  }
-
-  #scan(): void {
-    for (const container of this.whisk.containers()) {
-      if (this.#seen.has(container.pid)) continue;
-      this.#seen.add(container.pid);
-      const decision = this.decide(container);
-      if (decision === 'freeze') this.freeze(container.pid);
-      else if (decision === 'kill') this.kill(container.pid);
-    }
   }
 }
 
@@ -176,7 +167,14 @@ export async function buildBundles(): Promise<void> {
  * parameters, the way an operator would bind them.
  */
 export async function startFaultLab(): Promise<FaultLab> {
-  const whisk = await startLocalWhisk({ concurrencyOverride: 1, prewarmContainers: 0 });
+  let current: ContainerWatch | undefined;
+  const whisk = await startLocalWhisk({
+    concurrencyOverride: 1,
+    prewarmContainers: 0,
+    onContainerAssigned: (container) => {
+      current?.apply(container);
+    },
+  });
   const client = openwhisk({ apihost: whisk.apihost, api_key: whisk.auth });
   const manifest = loadManifest(join(ROOT, 'manifest.yaml'));
   const withDefaults: Manifest = {
@@ -204,7 +202,11 @@ export async function startFaultLab(): Promise<FaultLab> {
       executors.push(executor);
       return executor;
     },
-    watch: (decide) => new ContainerWatch(whisk, decide),
+    watch: (decide) => {
+      current?.stop();
+      current = new ContainerWatch(decide);
+      return current;
+    },
     slavePid: (executor, id) =>
       waitFor(`the container of slave ${id}`, () =>
         containerOf(whisk, executor, (f) => f.action === DEFAULT_SLAVE_ACTION && f.params.id === id),

@@ -75,12 +75,18 @@ describe('npm run map with a slave killed by the platform', function () {
     dir = mkdtempSync(join(tmpdir(), 'whisk-map-faults-'));
     manifest = writeManifest(dir);
     // A fresh controller per test: no warm container from an earlier run can serve a slave.
-    whisk = await startLocalWhisk({ concurrencyOverride: 1, prewarmContainers: 0 });
     let killedOne = false;
-    watch = new ContainerWatch(whisk, (container) => {
+    watch = new ContainerWatch((container) => {
       if (killedOne || !container.action.endsWith('/slave')) return 'run';
       killedOne = true;
       return 'kill';
+    });
+    whisk = await startLocalWhisk({
+      concurrencyOverride: 1,
+      prewarmContainers: 0,
+      onContainerAssigned: (container) => {
+        watch?.apply(container);
+      },
     });
   });
   afterEach(async () => {
@@ -119,7 +125,7 @@ describe('npm run map with a slave killed by the platform', function () {
     expect(outcome.code, outcome.stderr).to.equal(1);
     const json = parseJson(outcome);
     expect(json.ok).to.equal(false);
-    expect(json.failed).to.have.length(1);
+    expect(json.failed, JSON.stringify(json.failed)).to.have.length(1);
     const dead = json.failed[0]?.id ?? -1;
     expect(outcome.stderr).to.contain(`slave ${dead} failed`);
     expect(json.problems.some((p) => p.startsWith(`slave ${dead} failed`))).to.equal(true);
