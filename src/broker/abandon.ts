@@ -57,17 +57,9 @@ export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> 
   connection.on('error', () => undefined);
   try {
     const work = async () => {
-      let channel = await connection.createConfirmChannel();
+      const channel = await connection.createConfirmChannel();
       channel.on('error', () => undefined);
-      try {
-        await declareRunTopology(channel, names, options.expiresMs ?? DEFAULT_EXPIRES_MS);
-      } catch (error) {
-        // The run declared its queue with another `expiresMs` (e.g. a deployed default parameter the
-        // client cannot see): the queue exists, so the message can go to it as it is.
-        if (!isPreconditionFailed(error)) throw error;
-        channel = await connection.createConfirmChannel();
-        channel.on('error', () => undefined);
-      }
+      await declareRunTopology(connection, channel, names, options.expiresMs ?? DEFAULT_EXPIRES_MS);
       channel.sendToQueue(names.leaderQueue, encode(message, signingKey), { persistent: false });
       await channel.waitForConfirms();
     };
@@ -79,9 +71,4 @@ export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> 
   } finally {
     await connection.close().catch(() => undefined);
   }
-}
-
-/** The broker refused a declaration because the entity exists with other arguments (AMQP 406). */
-function isPreconditionFailed(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === 406;
 }

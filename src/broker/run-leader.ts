@@ -48,7 +48,7 @@ export async function runLeader(
   try {
     const { channel, connection } = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
     try {
-      await declareRunTopology(channel, names, config.expiresMs);
+      await declareRunTopology(connection, channel, names, config.expiresMs);
       await drive({
         connection,
         channel,

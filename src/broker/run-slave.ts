@@ -46,7 +46,7 @@ export async function runSlave(
   try {
     const { channel, connection } = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
     try {
-      await declareRunTopology(channel, names, config.expiresMs);
+      await declareRunTopology(connection, channel, names, config.expiresMs);
       await declareInbox(channel, names, inbox, config.expiresMs);
       await drive({
         connection,

@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { RunNames } from './names.js';
 
 /**
@@ -12,13 +12,17 @@ import type { RunNames } from './names.js';
  *
  * Queues are durable because RabbitMQ 4 deprecates transient non-exclusive queues; messages stay
  * transient (no disk writes), and `x-expires` removes the queues either way.
+ *
+ * The leader's queue may already exist with another `expiresMs` (a client that cannot see a deployed
+ * default parameter came first, or an operator bound one): it is then used as it is, never an error.
  */
 export async function declareRunTopology(
+  connection: ChannelModel,
   channel: Channel,
   names: RunNames,
   expiresMs: number,
 ): Promise<void> {
-  await channel.assertQueue(names.leaderQueue, queueOptions(expiresMs));
+  await declareLeaderQueue(connection, names.leaderQueue, expiresMs);
   await channel.assertExchange(names.logExchange, 'fanout', { durable: false, autoDelete: true });
   await channel.bindQueue(names.leaderQueue, names.logExchange, '');
 }
@@ -35,6 +39,31 @@ export async function declareInbox(
 ): Promise<void> {
   await channel.assertQueue(inbox, queueOptions(expiresMs));
   await channel.bindQueue(inbox, names.logExchange, '');
+}
+
+/**
+ * Declares the leader's queue on a channel of its own, because a refused declaration (AMQP 406, the
+ * queue exists with other arguments) closes the channel it was made on.
+ */
+async function declareLeaderQueue(connection: ChannelModel, queue: string, expiresMs: number): Promise<void> {
+  const declaring = await connection.createChannel();
+  declaring.on('error', () => undefined);
+  try {
+    await declaring.assertQueue(queue, queueOptions(expiresMs));
+    await declaring.close();
+    return;
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error;
+  }
+  const checking = await connection.createChannel();
+  checking.on('error', () => undefined);
+  await checking.checkQueue(queue);
+  await checking.close();
+}
+
+/** The broker refused a declaration because the entity exists with other arguments (AMQP 406). */
+function isPreconditionFailed(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 406;
 }
 
 function queueOptions(expiresMs: number) {

@@ -116,6 +116,24 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
     expect(await waitUntilGone(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
+  it('runs to the end when the client abandoned a slave first, with another queue expiry than the run', async () => {
+    // The client cannot see an expiresMs bound as a deployed default parameter: its abandon may create
+    // the leader's queue with its own expiry before any party of the run starts.
+    const run = newRun(3, { heartbeatMs: 200 });
+    await abandonSlave({ amqpUrl: AMQP_URL, runId: run.runId, signingKey: run.signingKey, slave: 2 });
+    const leader = startAction('leader', run.params);
+    const slaves = [0, 1].map((id) => startAction('slave', { ...run.params, id }));
+    const [leaderResult, ...rest] = await Promise.all([leader.result, ...slaves.map((p) => p.result)]);
+    expect(leaderResult).to.include({ code: 'INCOMPLETE' });
+    expect(leaderResult.missing).to.deep.equal([2]);
+    for (const r of rest) {
+      expect(r.list).to.have.length(2);
+      expect(r.missing).to.deep.equal([2]);
+    }
+    expect(rest[0]?.list).to.deep.equal(rest[1]?.list);
+    expectCheckerPasses(historyOf(leaderResult, ...rest), run.runId);
+  });
+
   it('makes slaves fail clearly when the leader dies, long before their own deadline', async () => {
     const run = newRun(3, { heartbeatMs: 200 });
     const leader = startAction('leader', run.params);
