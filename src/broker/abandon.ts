@@ -7,7 +7,7 @@ import { validateRunAccess } from '../protocol/validate.js';
 import { socketOptions } from './connection.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames } from './names.js';
-import { declareRunTopology } from './topology.js';
+import { declareRunTopology, isPreconditionFailed } from './topology.js';
 
 /** What {@link abandonSlave} needs: the run's access and the slave that failed for good. */
 export interface AbandonSlaveOptions {
@@ -79,9 +79,4 @@ export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> 
   } finally {
     await connection.close().catch(() => undefined);
   }
-}
-
-/** The broker refused a declaration because the entity exists with other arguments (AMQP 406). */
-function isPreconditionFailed(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === 406;
 }

@@ -4,7 +4,7 @@ import { decode } from '../protocol/codec.js';
 import { encode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
-import { openChannel } from './connection.js';
+import { confirmChannel, openChannel } from './connection.js';
 import { ACK_IDLE_MS } from './driver.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames, type RunNames } from './names.js';
@@ -179,10 +179,18 @@ export class RunInbox {
   }
 
   private static async open(key: RunInboxKey, waitMs: number, onRetire: () => void): Promise<RunInbox> {
-    const { channel, connection } = await openChannel(key.amqpUrl, waitMs);
+    const opened = await openChannel(key.amqpUrl, waitMs);
+    const { connection } = opened;
+    const names = runNames(key.runId);
+    let channel = opened.channel;
+    try {
+      channel = await declareRunTopology(channel, names, key.expiresMs, () => confirmChannel(connection));
+    } catch (error) {
+      await channel.close().catch(() => undefined);
+      throw new BrokerError(`could not declare the run's topology: ${reasonOf(error)}`, { cause: error });
+    }
     const inbox = new RunInbox(key, channel, connection, onRetire);
     try {
-      await declareRunTopology(channel, inbox.names, key.expiresMs);
       await declareInbox(channel, inbox.names, inbox.queue, key.expiresMs);
       await channel.prefetch(RUN_INBOX_PREFETCH);
       const reply = await channel.consume(inbox.queue, inbox.onDelivery, { noAck: false });

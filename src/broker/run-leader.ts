@@ -6,7 +6,7 @@ import { LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
 import type { LeaderConfig } from '../protocol/validate.js';
 import { cleanUp, cleanupBudget } from './cleanup.js';
-import { openChannel } from './connection.js';
+import { confirmChannel, openChannel } from './connection.js';
 import { drive } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
 import { runNames } from './names.js';
@@ -46,9 +46,11 @@ export async function runLeader(
   const names = runNames(config.runId);
   let failure: string | undefined;
   try {
-    const { channel, connection } = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
+    const opened = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
+    const { connection } = opened;
+    let channel = opened.channel;
     try {
-      await declareRunTopology(channel, names, config.expiresMs);
+      channel = await declareRunTopology(channel, names, config.expiresMs, () => confirmChannel(connection));
       await drive({
         connection,
         channel,

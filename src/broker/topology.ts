@@ -10,17 +10,35 @@ import type { RunNames } from './names.js';
  * after a crash); the exchange is auto-delete, so it goes with its last binding. Binding the leader's
  * queue to it keeps it alive while the leader's queue lives, whoever unbinds first.
  *
+ * Resolves to the channel to go on with: `channel`, or the one `reopen` gave after a 406.
+ *
  * Queues are durable because RabbitMQ 4 deprecates transient non-exclusive queues; messages stay
  * transient (no disk writes), and `x-expires` removes the queues either way.
  */
-export async function declareRunTopology(
-  channel: Channel,
+export async function declareRunTopology<C extends Channel>(
+  channel: C,
   names: RunNames,
   expiresMs: number,
-): Promise<void> {
-  await channel.assertQueue(names.leaderQueue, queueOptions(expiresMs));
-  await channel.assertExchange(names.logExchange, 'fanout', { durable: false, autoDelete: true });
-  await channel.bindQueue(names.leaderQueue, names.logExchange, '');
+  reopen?: () => Promise<C>,
+): Promise<C> {
+  let usable = channel;
+  try {
+    await channel.assertQueue(names.leaderQueue, queueOptions(expiresMs));
+  } catch (error) {
+    // A client that abandoned a slave before any party started declared the queue with its own
+    // expiry; the broker refuses ours (406) and closes the channel. The queue is there: use it as is.
+    if (reopen === undefined || !isPreconditionFailed(error)) throw error;
+    usable = await reopen();
+    await usable.checkQueue(names.leaderQueue);
+  }
+  await usable.assertExchange(names.logExchange, 'fanout', { durable: false, autoDelete: true });
+  await usable.bindQueue(names.leaderQueue, names.logExchange, '');
+  return usable;
+}
+
+/** The broker refused a declaration because the entity exists with other arguments (AMQP 406). */
+export function isPreconditionFailed(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 406;
 }
 
 /**
