@@ -184,16 +184,23 @@ export class RunInbox {
     const names = runNames(key.runId);
     let channel = opened.channel;
     try {
-      channel = await declareRunTopology(channel, names, key.expiresMs, () => confirmChannel(connection));
+      channel = await within(
+        declareRunTopology(channel, names, key.expiresMs, () => confirmChannel(connection)),
+        waitMs,
+        "declaring the run's topology",
+      );
     } catch (error) {
       await channel.close().catch(() => undefined);
       throw new BrokerError(`could not declare the run's topology: ${reasonOf(error)}`, { cause: error });
     }
     const inbox = new RunInbox(key, channel, connection, onRetire);
     try {
-      await declareInbox(channel, inbox.names, inbox.queue, key.expiresMs);
-      await channel.prefetch(RUN_INBOX_PREFETCH);
-      const reply = await channel.consume(inbox.queue, inbox.onDelivery, { noAck: false });
+      const subscribe = async () => {
+        await declareInbox(channel, inbox.names, inbox.queue, key.expiresMs);
+        await channel.prefetch(RUN_INBOX_PREFETCH);
+        return channel.consume(inbox.queue, inbox.onDelivery, { noAck: false });
+      };
+      const reply = await within(subscribe(), waitMs, `subscribing to ${inbox.queue}`);
       inbox.consumerTag = reply.consumerTag;
     } catch (error) {
       inbox.detach();

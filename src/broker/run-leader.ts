@@ -8,7 +8,7 @@ import type { LeaderConfig } from '../protocol/validate.js';
 import { cleanUp, cleanupBudget } from './cleanup.js';
 import { confirmChannel, openChannel } from './connection.js';
 import { drive } from './driver.js';
-import { BrokerError, reasonOf } from './errors.js';
+import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames } from './names.js';
 import { declareRunTopology } from './topology.js';
 
@@ -50,7 +50,11 @@ export async function runLeader(
     const { connection } = opened;
     let channel = opened.channel;
     try {
-      channel = await declareRunTopology(channel, names, config.expiresMs, () => confirmChannel(connection));
+      channel = await within(
+        declareRunTopology(channel, names, config.expiresMs, () => confirmChannel(connection)),
+        deadline.stopWaitingAt - now(),
+        "declaring the run's topology",
+      );
       await drive({
         connection,
         channel,
