@@ -57,9 +57,17 @@ export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> 
   connection.on('error', () => undefined);
   try {
     const work = async () => {
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', () => undefined);
-      await declareRunTopology(connection, channel, names, options.expiresMs ?? DEFAULT_EXPIRES_MS);
+      const open = async () => {
+        const opened = await connection.createConfirmChannel();
+        opened.on('error', () => undefined);
+        return opened;
+      };
+      const channel = await declareRunTopology(
+        await open(),
+        names,
+        options.expiresMs ?? DEFAULT_EXPIRES_MS,
+        open,
+      );
       channel.sendToQueue(names.leaderQueue, encode(message, signingKey), { persistent: false });
       await channel.waitForConfirms();
     };

@@ -8,7 +8,7 @@ export const HEARTBEAT_SECONDS = 10;
 const STALE_CHANNEL_MS = 3000;
 
 /** A channel whose server-side errors never crash the process; users listen for 'close'. */
-async function confirmChannel(connection: ChannelModel): Promise<ConfirmChannel> {
+export async function confirmChannel(connection: ChannelModel): Promise<ConfirmChannel> {
   const channel = await connection.createConfirmChannel();
   channel.on('error', () => undefined);
   return channel;

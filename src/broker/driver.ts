@@ -128,12 +128,7 @@ export function drive(options: DriveOptions): Promise<void> {
       for (const { target, message } of sends ?? []) {
         const content = encode(message, options.signingKey);
         if (options.counts !== undefined) options.counts.published += 1;
-        const [exchange, routingKey] =
-          target.to === 'log'
-            ? [options.names.logExchange, '']
-            : target.to === 'leader'
-              ? ['', options.names.leaderQueue]
-              : ['', options.names.slaveInbox(target.slave, target.nonce)];
+        const [exchange, routingKey] = options.names.destination(target);
         channel.publish(exchange, routingKey, content, { persistent: false }, (error: unknown) => {
           if (error !== null && error !== undefined)
             fail(new BrokerError(`the broker refused a ${message.k} message`));

@@ -1,3 +1,5 @@
+import type { Target } from '../protocol/messages.js';
+
 /** Every queue and exchange of whisk-sync starts with this prefix, then the run id. */
 export const NAME_PREFIX = 'wsync';
 
@@ -9,15 +11,34 @@ export interface RunNames {
   readonly logExchange: string;
   /** Inbox of one slave activation, bound to the log exchange; declared by that activation only. */
   slaveInbox(slave: number, nonce: string): string;
+  /**
+   * Inbox shared by the run's slave activations in one process (`box` from their requests), bound to
+   * the log exchange; declared and deleted by that process only.
+   */
+  sharedInbox(box: string): string;
+  /** Exchange and routing key a machine's target maps to. */
+  destination(target: Target): readonly [exchange: string, routingKey: string];
 }
 
 export function runNames(runId: string): RunNames {
   const base = `${NAME_PREFIX}.${runId}`;
-  return {
+  const names: RunNames = {
     leaderQueue: `${base}.leader`,
     logExchange: `${base}.log`,
     slaveInbox: (slave, nonce) => `${base}.slave.${slave}.${nonce}`,
+    sharedInbox: (box) => `${base}.inbox.${box}`,
+    destination: (target) => {
+      if (target.to === 'log') return [names.logExchange, ''];
+      if (target.to === 'leader') return ['', names.leaderQueue];
+      return [
+        '',
+        target.box === undefined
+          ? names.slaveInbox(target.slave, target.nonce)
+          : names.sharedInbox(target.box),
+      ];
+    },
   };
+  return names;
 }
 
 /** True for a queue or exchange name that belongs to run `runId`. */

@@ -6,9 +6,9 @@ import { LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
 import type { LeaderConfig } from '../protocol/validate.js';
 import { cleanUp, cleanupBudget } from './cleanup.js';
-import { openChannel } from './connection.js';
+import { confirmChannel, openChannel } from './connection.js';
 import { drive } from './driver.js';
-import { BrokerError, reasonOf } from './errors.js';
+import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames } from './names.js';
 import { declareRunTopology } from './topology.js';
 
@@ -46,9 +46,15 @@ export async function runLeader(
   const names = runNames(config.runId);
   let failure: string | undefined;
   try {
-    const { channel, connection } = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
+    const opened = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
+    const { connection } = opened;
+    let channel = opened.channel;
     try {
-      await declareRunTopology(connection, channel, names, config.expiresMs);
+      channel = await within(
+        declareRunTopology(channel, names, config.expiresMs, () => confirmChannel(connection)),
+        deadline.stopWaitingAt - now(),
+        "declaring the run's topology",
+      );
       await drive({
         connection,
         channel,

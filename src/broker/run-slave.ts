@@ -6,19 +6,18 @@ import { MAX_VALUE } from '../protocol/limits.js';
 import type { SlaveResult } from '../protocol/params.js';
 import { SlaveMachine } from '../protocol/slave-machine.js';
 import type { SlaveConfig } from '../protocol/validate.js';
-import { cleanUp, cleanupBudget } from './cleanup.js';
-import { openChannel } from './connection.js';
-import { drive } from './driver.js';
+import { cleanupBudget } from './cleanup.js';
+import { driveInInbox } from './drive-in-inbox.js';
 import { BrokerError, reasonOf } from './errors.js';
-import { runNames } from './names.js';
-import { declareInbox, declareRunTopology } from './topology.js';
+import { RunInbox } from './run-inbox.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
- * Runs one slave activation against the broker: declares the run's shared topology and its own inbox
- * (bound to the log before the request goes out, so no answer can be lost), drives the slave machine
- * until the leader's end (or a failure), and deletes its inbox.
+ * Runs one slave activation against the broker: joins its process's inbox of the run (declared with
+ * the run's topology and bound to the log before the request goes out, so no answer can be lost),
+ * drives the slave machine until the leader's end (or a failure), and leaves the inbox; the last
+ * activation of the run in the process deletes it.
  *
  * @param env - the activation's environment (`__OW_DEADLINE`, `__OW_ACTIVATION_ID`)
  */
@@ -30,45 +29,54 @@ export async function runSlave(
   const deadline = resolveDeadline(env, config.timeoutMs, started);
   const activationId = env.__OW_ACTIVATION_ID;
   const nonce = activationNonce();
-  const machine = new SlaveMachine({
-    runId: config.runId,
-    id: config.id,
-    nonce,
-    value: randomInt(0, MAX_VALUE + 1),
-    giveUpAt: deadline.stopWaitingAt,
-    appendRoute: config.appendRoute,
-    ...(activationId === undefined ? {} : { activationId }),
-  });
-  const names = runNames(config.runId);
-  const inbox = names.slaveInbox(config.id, nonce);
+  // The request names the inbox, known once joined.
+  const newMachine = (box: string | undefined) =>
+    new SlaveMachine({
+      runId: config.runId,
+      id: config.id,
+      nonce,
+      value: randomInt(0, MAX_VALUE + 1),
+      giveUpAt: deadline.stopWaitingAt,
+      appendRoute: config.appendRoute,
+      ...(box === undefined ? {} : { box }),
+      ...(activationId === undefined ? {} : { activationId }),
+    });
   let brokerFailure: string | undefined;
   const counts = { received: 0, published: 0 };
+  let machine: SlaveMachine | undefined;
   try {
-    const { channel, connection } = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
-    try {
-      await declareRunTopology(connection, channel, names, config.expiresMs);
-      await declareInbox(channel, names, inbox, config.expiresMs);
-      await drive({
-        connection,
-        channel,
-        names,
-        queue: inbox,
+    const inbox = await RunInbox.join(
+      {
+        amqpUrl: config.amqpUrl,
         runId: config.runId,
         signingKey: config.signingKey,
-        machine,
-        initial: () => machine.start(now()),
-        isDone: () => machine.outcome !== undefined,
-        prefetch: 64,
+        expiresMs: config.expiresMs,
+      },
+      deadline.stopWaitingAt - started,
+    );
+    const slave = newMachine(inbox.box);
+    machine = slave;
+    try {
+      await driveInInbox({
+        inbox,
+        slave: config.id,
+        nonce,
+        machine: slave,
+        initial: () => slave.start(now()),
+        isDone: () => slave.outcome !== undefined,
         now,
         counts,
       });
     } finally {
-      await cleanUp(channel, { queues: [inbox], exchanges: [] }, cleanupBudget(deadline.at));
+      await inbox.leave(cleanupBudget(deadline.at));
     }
   } catch (error) {
     const reason = error instanceof BrokerError ? error.message : reasonOf(error);
-    brokerFailure = `slave ${config.id}: ${reason} (${machine.waitingFor()})`;
+    const waiting = machine?.waitingFor() ?? 'before sending the write request';
+    brokerFailure = `slave ${config.id}: ${reason} (${waiting})`;
   }
+  // Without an inbox there is no box to name; a machine still records the return for the history.
+  machine ??= newMachine(undefined);
   const outcome = machine.outcome;
   const dropped = machine.dropped;
   let answer: SlaveResult | ActionFailure;

@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel } from 'amqplib';
+import type { Channel } from 'amqplib';
 import type { RunNames } from './names.js';
 
 /**
@@ -10,21 +10,35 @@ import type { RunNames } from './names.js';
  * after a crash); the exchange is auto-delete, so it goes with its last binding. Binding the leader's
  * queue to it keeps it alive while the leader's queue lives, whoever unbinds first.
  *
+ * Resolves to the channel to go on with: `channel`, or the one `reopen` gave after a 406.
+ *
  * Queues are durable because RabbitMQ 4 deprecates transient non-exclusive queues; messages stay
  * transient (no disk writes), and `x-expires` removes the queues either way.
- *
- * The leader's queue may already exist with another `expiresMs` (a client that cannot see a deployed
- * default parameter came first, or an operator bound one): it is then used as it is, never an error.
  */
-export async function declareRunTopology(
-  connection: ChannelModel,
-  channel: Channel,
+export async function declareRunTopology<C extends Channel>(
+  channel: C,
   names: RunNames,
   expiresMs: number,
-): Promise<void> {
-  await declareLeaderQueue(connection, names.leaderQueue, expiresMs);
-  await channel.assertExchange(names.logExchange, 'fanout', { durable: false, autoDelete: true });
-  await channel.bindQueue(names.leaderQueue, names.logExchange, '');
+  reopen?: () => Promise<C>,
+): Promise<C> {
+  let usable = channel;
+  try {
+    await channel.assertQueue(names.leaderQueue, queueOptions(expiresMs));
+  } catch (error) {
+    // A client that abandoned a slave before any party started declared the queue with its own
+    // expiry; the broker refuses ours (406) and closes the channel. The queue is there: use it as is.
+    if (reopen === undefined || !isPreconditionFailed(error)) throw error;
+    usable = await reopen();
+    await usable.checkQueue(names.leaderQueue);
+  }
+  await usable.assertExchange(names.logExchange, 'fanout', { durable: false, autoDelete: true });
+  await usable.bindQueue(names.leaderQueue, names.logExchange, '');
+  return usable;
+}
+
+/** The broker refused a declaration because the entity exists with other arguments (AMQP 406). */
+export function isPreconditionFailed(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 406;
 }
 
 /**
@@ -39,31 +53,6 @@ export async function declareInbox(
 ): Promise<void> {
   await channel.assertQueue(inbox, queueOptions(expiresMs));
   await channel.bindQueue(inbox, names.logExchange, '');
-}
-
-/**
- * Declares the leader's queue on a channel of its own, because a refused declaration (AMQP 406, the
- * queue exists with other arguments) closes the channel it was made on.
- */
-async function declareLeaderQueue(connection: ChannelModel, queue: string, expiresMs: number): Promise<void> {
-  const declaring = await connection.createChannel();
-  declaring.on('error', () => undefined);
-  try {
-    await declaring.assertQueue(queue, queueOptions(expiresMs));
-    await declaring.close();
-    return;
-  } catch (error) {
-    if (!isPreconditionFailed(error)) throw error;
-  }
-  const checking = await connection.createChannel();
-  checking.on('error', () => undefined);
-  await checking.checkQueue(queue);
-  await checking.close();
-}
-
-/** The broker refused a declaration because the entity exists with other arguments (AMQP 406). */
-function isPreconditionFailed(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === 406;
 }
 
 function queueOptions(expiresMs: number) {

@@ -70,6 +70,7 @@ function isMessage(v: unknown): v is Message {
   const batch = count(m.at) && entries(m.add) && seqsOf(m) && revocations(m.rev);
   switch (m.k) {
     case 'request':
+      return fromSlave && (m.box === undefined || nonce(m.box));
     case 'abandon':
       return fromSlave;
     case 'append':

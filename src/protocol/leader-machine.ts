@@ -42,6 +42,8 @@ interface Holder {
   readonly nonce: string;
   readonly token: string;
   readonly leaseUntil: number;
+  /** Where the holder's direct messages go. */
+  readonly target: Target;
 }
 
 /**
@@ -59,6 +61,8 @@ export class LeaderMachine {
   private readonly status: SlaveStatus[];
   /** Latest registered activation of each slave, where its grant would go. */
   private readonly nonces: (string | undefined)[];
+  /** Where each slave's latest activation takes direct messages (its own inbox or a shared one). */
+  private readonly targets: (Target | undefined)[];
   private readonly why: (string | undefined)[];
   private readonly pending: number[] = [];
   private readonly seenNonces = new Set<string>();
@@ -85,6 +89,7 @@ export class LeaderMachine {
   ) {
     this.status = Array.from({ length: config.n }, () => 'absent');
     this.nonces = Array.from({ length: config.n }, () => undefined);
+    this.targets = Array.from({ length: config.n }, () => undefined);
     this.why = Array.from({ length: config.n }, () => undefined);
   }
 
@@ -120,7 +125,7 @@ export class LeaderMachine {
     if (this.result !== undefined) return out;
     switch (message.k) {
       case 'request':
-        this.onRequest(message.slave, message.nonce, now, out);
+        this.onRequest(message.slave, message.nonce, message.box, now, out);
         break;
       case 'append':
         this.onAppend(message.slave, message.nonce, message.token, message.value, now, out);
@@ -188,7 +193,7 @@ export class LeaderMachine {
     );
   }
 
-  private onRequest(slave: number, nonce: string, now: number, out: Send[]): void {
+  private onRequest(slave: number, nonce: string, box: string | undefined, now: number, out: Send[]): void {
     if (!this.known(slave, now)) return;
     const key = `${slave}.${nonce}`;
     if (this.seenNonces.has(key)) {
@@ -198,6 +203,9 @@ export class LeaderMachine {
     this.seenNonces.add(key);
     // A new activation of a slave means the client gave up on the previous one.
     this.nonces[slave] = nonce;
+    const target: Target =
+      box === undefined ? { to: 'slave', slave, nonce } : { to: 'slave', slave, nonce, box };
+    this.targets[slave] = target;
     const status = this.status[slave];
     if (status === 'holding') this.revoke('slave registered again', now, out);
     if (status !== 'committed' && status !== 'abandoned' && status !== 'pending') {
@@ -206,7 +214,7 @@ export class LeaderMachine {
     }
     // Catch-up: everything decided so far. Published before any later log message on the same
     // channel, so the slave misses nothing and can check the overlap with the next batch.
-    this.send({ to: 'slave', slave, nonce }, out, {
+    this.send(target, out, {
       k: 'welcome',
       run: this.config.runId,
       epoch: this.config.epoch,
@@ -284,17 +292,19 @@ export class LeaderMachine {
     const index = this.pick(this.pending.length);
     const slave = this.pending[index];
     const nonce = slave === undefined ? undefined : this.nonces[slave];
-    if (slave === undefined || nonce === undefined) throw new RangeError(`pick returned ${index}`);
+    const target = slave === undefined ? undefined : this.targets[slave];
+    if (slave === undefined || nonce === undefined || target === undefined)
+      throw new RangeError(`pick returned ${index}`);
     // Swap-remove: order within `pending` is irrelevant to a uniform pick.
     const last = this.pending.pop();
     if (last !== undefined && index < this.pending.length) this.pending[index] = last;
     const seq = this.nextSeq++;
     const token = fencingToken(this.config.epoch, seq);
     const { leaseMs } = this.config;
-    this.holder = { seq, slave, nonce, token, leaseUntil: now + leaseMs };
+    this.holder = { seq, slave, nonce, token, leaseUntil: now + leaseMs, target };
     this.status[slave] = 'holding';
     this.history.push({ ...this.base(now), type: 'grant', actor: 'leader', seq, slave, token, leaseMs });
-    this.send({ to: 'slave', slave, nonce }, out, {
+    this.send(target, out, {
       k: 'grant',
       run: this.config.runId,
       epoch: this.config.epoch,
@@ -325,7 +335,7 @@ export class LeaderMachine {
     });
     // Tell the holder directly so a live but slow slave stops at once; every other reader learns
     // of the revocation from the next log batch, in the leader's order.
-    this.send({ to: 'slave', slave: h.slave, nonce: h.nonce }, out, {
+    this.send(h.target, out, {
       k: 'revoke',
       run: this.config.runId,
       epoch: this.config.epoch,

@@ -32,6 +32,11 @@ export interface RequestMessage {
   readonly no: number;
   readonly slave: number;
   readonly nonce: string;
+  /**
+   * Id of the inbox shared by every activation of this run in the slave's process; the leader sends
+   * the welcome, grant and revoke there. Absent: the activation's own inbox.
+   */
+  readonly box?: string;
 }
 
 /** Slave → log exchange (route `'fanout'`) or leader queue (route `'leader'`): the value, under the grant the token names. */
@@ -136,7 +141,7 @@ export type Message = ToLeader | FromLeader;
 export type Target =
   | { readonly to: 'leader' }
   | { readonly to: 'log' }
-  | { readonly to: 'slave'; readonly slave: number; readonly nonce: string };
+  | { readonly to: 'slave'; readonly slave: number; readonly nonce: string; readonly box?: string };
 
 /** A message a machine asks its shell to publish, in order. */
 export interface Send {

@@ -70,7 +70,11 @@ export interface SlaveResult {
    * inbox was bound); 0 on the `'leader'` route.
    */
   readonly appendsSeen?: number;
-  /** Messages delivered to this slave's inbox, all kinds, dropped ones included. */
+  /**
+   * Messages delivered to this slave's inbox, all kinds, dropped ones included. Activations of a run
+   * in one process share an inbox; each of its deliveries is counted by one of them (a direct message
+   * by its addressee), so the sum over slaves is what the broker delivered to slave inboxes.
+   */
   readonly received?: number;
   readonly history?: HistoryEvent[];
 }

@@ -32,6 +32,8 @@ export interface SlaveMachineConfig {
    * the run). Default `'fanout'`.
    */
   readonly appendRoute?: AppendRoute;
+  /** Id of the inbox this activation shares with others of the run in its process, named in the request. */
+  readonly box?: string;
 }
 
 /** A slave's outcome: the agreed list, or a failure with its code. */
@@ -109,10 +111,11 @@ export class SlaveMachine {
    * and the leader's queue is declared, so neither the request nor any answer can be lost.
    */
   start(now: number): Send[] {
-    const { runId, id, nonce } = this.config;
+    const { runId, id, nonce, box } = this.config;
     this.phase = 'registering';
     this.history.push({ ...this.base(now), type: 'request', actor: 'slave', slave: id });
-    return [{ target: { to: 'leader' }, message: { k: 'request', run: runId, no: 0, slave: id, nonce } }];
+    const request = { k: 'request', run: runId, no: 0, slave: id, nonce } as const;
+    return [{ target: { to: 'leader' }, message: box === undefined ? request : { ...request, box } }];
   }
 
   /** A message from this slave's inbox that passed signature and shape checks. */

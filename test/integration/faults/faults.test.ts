@@ -184,7 +184,7 @@ describe('faults injected into rounds on the embedded controller', function () {
     const straggler = await lab.slavePid(executor, 2);
     await waitForConsumer(runNames(runId).leaderQueue);
     await waitFor('two registered slaves', async () => {
-      const inboxes = (await listRunResources(runId)).queues.filter((q) => q.includes('.slave.'));
+      const inboxes = (await listRunResources(runId)).queues.filter((q) => q.includes('.inbox.'));
       return inboxes.length >= 2 ? true : undefined;
     });
     await sleep(500); // both have their welcome and their value committed

@@ -158,7 +158,7 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
     await waitForConsumer(run.names.leaderQueue);
     let inbox: string | undefined;
     while (inbox === undefined)
-      inbox = (await listRunResources(run.runId)).queues.find((q) => q.includes('.slave.0.'));
+      inbox = (await listRunResources(run.runId)).queues.find((q) => q.includes('.inbox.'));
     await waitForConsumer(inbox);
     expect(await closeConnectionsOf(slave.pid)).to.equal(1);
     const result = await slave.result;
@@ -204,7 +204,7 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
     } as const;
     let inbox: string | undefined;
     while (inbox === undefined)
-      inbox = (await listRunResources(run.runId)).queues.find((q) => q.includes('.slave.0.'));
+      inbox = (await listRunResources(run.runId)).queues.find((q) => q.includes('.inbox.'));
     await waitForConsumer(inbox);
     await inject({ exchange: run.names.logExchange }, [
       encode(stale, run.signingKey),

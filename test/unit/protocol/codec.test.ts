@@ -46,10 +46,16 @@ describe('message codec', () => {
       '{"k":"nope","run":"run1","no":0}',
       '{"k":"append","run":"run1","no":1,"slave":1,"nonce":"a","seq":0,"token":"e.0","value":1001}',
       '{"k":"log","run":"run1","no":1,"epoch":"e","at":0,"add":[[1]],"rev":[]}',
+      '{"k":"request","run":"run1","no":0,"slave":1,"nonce":"a","box":"../amq.direct"}',
     ];
     for (const body of bodies) {
       expect(decode(signed(body), key, 'run1'), body).to.deep.equal({ drop: 'malformed message' });
     }
+  });
+
+  it('keeps the shared inbox id a request names', () => {
+    const boxed: Message = { ...request, box: 'a1b2c3' };
+    expect(decode(encode(boxed, key), key, 'run1')).to.deep.equal({ message: boxed });
   });
 
   it("drops another run's message signed with the same key", () => {

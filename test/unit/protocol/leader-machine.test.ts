@@ -131,6 +131,16 @@ describe('LeaderMachine', () => {
     expect(welcome?.route).to.equal('fanout');
   });
 
+  it("sends a slave's welcome, grant and revoke to the shared inbox its request names", () => {
+    const { machine } = leader(2, [], 100_000);
+    machine.start(0);
+    const out = machine.receive({ ...request(0), box: 'b0x1' }, 1);
+    const shared = { to: 'slave', slave: 0, nonce: 'n0', box: 'b0x1' };
+    expect(out.map((s) => s.target)).to.deep.equal([shared, shared]);
+    const expired = machine.tick(1002);
+    expect(expired.find((s) => s.message.k === 'revoke')?.target).to.deep.equal(shared);
+  });
+
   it('tells each slave the append route it was configured with', () => {
     const machine = new LeaderMachine(
       { runId: run, n: 1, epoch, leaseMs: 100, heartbeatMs: 100, endBy: 1e6, appendRoute: 'leader' },

@@ -1,0 +1,154 @@
+import { expect } from 'chai';
+import { connect } from 'amqplib';
+import { closeBrokerConnections } from '../../../src/broker/connection.js';
+import { runNames } from '../../../src/broker/names.js';
+import { RunInbox, type InboxMember } from '../../../src/broker/run-inbox.js';
+import { checkHistory } from '../../../src/history/checker.js';
+import { createRunCredentials } from '../../../src/protocol/credentials.js';
+import type { Message } from '../../../src/protocol/messages.js';
+import { listRunResources } from '../../helpers/broker-resources.js';
+import { AMQP_URL, runRound } from '../../helpers/round.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns a value, for at most `ms`. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000) {
+  const stopAt = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > stopAt) throw new Error(`gave up waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** A test member: records what the inbox dispatched to it. */
+function recordingMember(slave: number, nonce: string) {
+  const got: string[] = [];
+  const member: InboxMember = {
+    slave,
+    nonce,
+    receive: (message: Message) => got.push(message.k),
+    drop: (reason: string) => got.push(`drop: ${reason}`),
+    fail: (error: Error) => got.push(`fail: ${error.message}`),
+  };
+  return { member, got };
+}
+
+/** Deletes what `declareRunTopology` created for a run that had no leader. */
+async function deleteRunTopology(runId: string): Promise<void> {
+  const names = runNames(runId);
+  const connection = await connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(names.leaderQueue);
+    await channel.deleteExchange(names.logExchange);
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+}
+
+describe('one inbox per process and run', function () {
+  after(async () => {
+    await closeBrokerConnections();
+  });
+
+  it('six slaves per process share one inbox queue, agree, and the last to finish deletes it', async () => {
+    // Known before the round starts, so the inboxes can be counted while it runs.
+    const { runId } = createRunCredentials();
+    const round = runRound({ n: 12, slavesPerProcess: 6, leaderDelayMs: 5000, params: { runId } });
+    // While the leader has not started, every slave has joined its process's inbox and is waiting.
+    const inboxes = await waitFor('the slaves of both processes to open their inboxes', async () => {
+      const queues = (await listRunResources(runId)).queues;
+      return queues.filter((q) => q.includes('.inbox.')).length >= 2 ? queues : undefined;
+    });
+    const settled = (await listRunResources(runId)).queues;
+    const r = await round;
+    expect(
+      inboxes.filter((q) => q.includes('.slave.')),
+      'no inbox per activation',
+    ).to.deep.equal([]);
+    expect(
+      settled.filter((q) => q.includes('.inbox.')),
+      'one inbox per process',
+    ).to.have.length(2);
+    const lists = r.slaves.map((s, id) => {
+      expect(s, `slave ${id}`).not.to.be.instanceOf(Error);
+      expect(s).to.include({ id, dropped: 0 });
+      return (s as { list: number[] }).list;
+    });
+    for (const list of lists) expect(list).to.deep.equal(lists[0]).and.to.have.length(12);
+    const report = checkHistory(r.history, { sharedClock: true, runId });
+    expect(report.runs.flatMap((run) => run.properties.flatMap((p) => p.violations))).to.deep.equal([]);
+    // Each process's queue took each fanned-out append once, however many of its slaves saw it.
+    for (const group of [r.slaves.slice(0, 6), r.slaves.slice(6)]) {
+      const delivered = group.reduce((sum, s) => sum + (s as { received: number }).received, 0);
+      const seenAppends = group.reduce((sum, s) => sum + (s as { appendsSeen: number }).appendsSeen, 0);
+      expect(delivered).to.be.below(seenAppends);
+    }
+    // Deleted by the last slave of each process, not left to expire (the default expiry is minutes).
+    expect(await listRunResources(runId)).to.deep.equal({ queues: [], exchanges: [] });
+  });
+
+  it('dispatches direct messages to the named activation only, broadcasts to all, and counts strays once', async () => {
+    const { runId, signingKey } = createRunCredentials();
+    const key = { amqpUrl: AMQP_URL, runId, signingKey, expiresMs: 60_000 };
+    const inbox = await RunInbox.join(key, 10_000);
+    const again = await RunInbox.join(key, 10_000);
+    expect(again).to.equal(inbox);
+    try {
+      const a = recordingMember(0, 'aaaa');
+      const b = recordingMember(1, 'bbbb');
+      inbox.add(a.member);
+      inbox.add(b.member);
+      const base = { run: runId, epoch: 'e1', leaseMs: 1000, seq: 0, token: 'e1.0' } as const;
+      let confirmed = 0;
+      inbox.publish(
+        [
+          {
+            target: { to: 'slave', slave: 0, nonce: 'aaaa', box: inbox.box },
+            message: { ...base, k: 'grant', no: 0, slave: 0, nonce: 'aaaa' },
+          },
+          {
+            target: { to: 'slave', slave: 2, nonce: 'cccc', box: inbox.box },
+            message: { ...base, k: 'grant', no: 1, slave: 2, nonce: 'cccc' },
+          },
+          {
+            target: { to: 'log' },
+            message: { k: 'log', run: runId, epoch: 'e1', no: 2, at: 0, add: [], rev: [] },
+          },
+        ],
+        (error) => {
+          if (error === undefined) confirmed += 1;
+        },
+      );
+      await waitFor('both members to hear the broadcast', () =>
+        a.got.includes('log') && b.got.includes('log') ? true : undefined,
+      );
+      expect(confirmed).to.equal(3);
+      expect(a.got).to.deep.equal(['grant', 'log']);
+      expect(b.got).to.deep.equal(['log']);
+      expect(inbox.strays).to.equal(1);
+      // One queue for the run in this process, under the id the requests name.
+      const queues = (await listRunResources(runId)).queues.filter((q) => q.includes('.inbox.'));
+      expect(queues).to.deep.equal([runNames(runId).sharedInbox(inbox.box)]);
+      inbox.remove(a.member);
+      inbox.remove(b.member);
+      await inbox.leave(5000);
+      expect((await listRunResources(runId)).queues, 'kept while a member remains').to.include(inbox.queue);
+      await again.leave(5000);
+      expect((await listRunResources(runId)).queues, 'deleted by the last member').not.to.include(
+        inbox.queue,
+      );
+      // A later activation opens a new inbox under a new id.
+      const later = await RunInbox.join(key, 10_000);
+      expect(later.box).not.to.equal(inbox.box);
+      await later.leave(5000);
+      expect((await listRunResources(runId)).queues.filter((q) => q.includes('.inbox.'))).to.deep.equal([]);
+    } finally {
+      await deleteRunTopology(runId);
+    }
+    expect(await listRunResources(runId)).to.deep.equal({ queues: [], exchanges: [] });
+  });
+});
