@@ -14,7 +14,8 @@ import type { FunctionExecutor } from '../../../src/executor/executor.js';
 import type { RoundReport } from '../../../src/run/report.js';
 import { runRound, type RoundOptions } from '../../../src/run/round.js';
 import { closeConnectionsOf, inject, waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
-import { listRunResources, waitUntilGone } from '../../helpers/broker-resources.js';
+import { waitUntilGone } from '../../helpers/broker-resources.js';
+import { committedSlaves, LogObserver, revokedSlaves } from '../../helpers/log-observer.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import {
   FAULT_EXPIRES_MS,
@@ -22,7 +23,6 @@ import {
   buildBundles,
   replayFirstMessage,
   startFaultLab,
-  waitFor,
   type ContainerWatch,
   type FaultLab,
 } from '../../helpers/whisk-faults.js';
@@ -72,6 +72,7 @@ describe('faults injected into rounds on the embedded controller', function () {
   let watch: ContainerWatch | undefined;
   let executor: FunctionExecutor;
   let coordination: RecordingCoordination;
+  const observers: LogObserver[] = [];
 
   before(async function () {
     this.timeout(200_000);
@@ -85,6 +86,7 @@ describe('faults injected into rounds on the embedded controller', function () {
   afterEach(async function () {
     watch?.stop();
     watch = undefined;
+    await Promise.all(observers.splice(0).map((o) => o.close()));
     const runId = coordination.credentials?.runId;
     if (runId !== undefined && this.currentTest?.state === 'passed') {
       // Whatever a dead party left behind expires on its own (x-expires); nothing stays.
@@ -113,12 +115,15 @@ describe('faults injected into rounds on the embedded controller', function () {
     watch.freeze(victimPid);
     watch.resume(leaderPid);
     await waitForConsumer(names.leaderQueue);
-    await sleep(300); // the leader grants the one pending request at once; the lease runs for seconds
+    // No wait for the grant itself: the victim's request is first in the leader's queue, and the leader
+    // grants a lone pending request as it handles it, before it sees any request of the others.
+    const log = await LogObserver.start(runId);
+    observers.push(log);
     const others = Array.from({ length: n }, (_, id) => id).filter((id) => id !== victim);
     const otherPids = await Promise.all(others.map((id) => lab.slavePid(executor, id)));
     // Retries start normally.
     watch.setDecision(() => 'run');
-    return { report, victimPid, otherPids, runId };
+    return { report, victimPid, otherPids, runId, log };
   }
 
   it('a slave killed while holding the grant is revoked after its lease; the others agree without it', async () => {
@@ -156,9 +161,9 @@ describe('faults injected into rounds on the embedded controller', function () {
   });
 
   it('a holder paused past its lease comes back as a zombie: its late append enters no list', async () => {
-    const { report, victimPid, otherPids } = await victimHoldsGrant(3, 2, { retries: 1 });
+    const { report, victimPid, otherPids, log } = await victimHoldsGrant(3, 2, { retries: 1 });
     for (const pid of otherPids) watch?.resume(pid);
-    await sleep(LEASE_MS + 2000); // past the lease: the leader has revoked the grant and moved on
+    await log.until('the revocation of slave 2', (seen) => revokedSlaves(seen).includes(2));
     watch?.resume(victimPid);
     const r = await report;
     expect(r.ok, r.problems.join('; ')).to.equal(true);
@@ -180,14 +185,17 @@ describe('faults injected into rounds on the embedded controller', function () {
     watch = lab.watch((c) => (c.action.endsWith('/slave') ? 'freeze' : 'run'));
     const report = round({ n: 3 });
     const { runId } = await coordination.run();
+    // The leader runs and declares the run's log exchange; the observer binds before any slave can
+    // be committed, so it sees every entry the leader broadcasts.
+    await waitForConsumer(runNames(runId).leaderQueue);
+    const log = await LogObserver.start(runId);
+    observers.push(log);
     for (const id of [0, 1]) watch.resume(await lab.slavePid(executor, id));
     const straggler = await lab.slavePid(executor, 2);
-    await waitForConsumer(runNames(runId).leaderQueue);
-    await waitFor('two registered slaves', async () => {
-      const inboxes = (await listRunResources(runId)).queues.filter((q) => q.includes('.inbox.'));
-      return inboxes.length >= 2 ? true : undefined;
+    await log.until('the entries of slaves 0 and 1', (seen) => {
+      const committed = committedSlaves(seen);
+      return committed.includes(0) && committed.includes(1);
     });
-    await sleep(500); // both have their welcome and their value committed
     watch.kill(await lab.leaderPid(executor));
     watch.kill(straggler);
     const r = await report;
@@ -270,7 +278,11 @@ describe('faults injected into rounds on the embedded controller', function () {
     const r = await report;
     expect(r.ok, r.problems.join('; ')).to.equal(true);
     expect(r.list).to.have.length(2);
-    expect(r.list).not.to.include(999);
+    // Every entry is the value its own slave drew; the forged [slave 1, 999] entry is in no list
+    // (asserted without relying on 999 not being drawn, which a slave does once in 1001 runs).
+    for (const slave of r.slaves) expect(r.list[slave!.position]).to.equal(slave!.value);
+    const drawn = r.slaves.map((slave) => slave!.value);
+    if (!drawn.includes(999)) expect(r.list).not.to.include(999);
     expect(r.dropped).to.equal(4); // the forged log and the garbage reached both slaves
     const reasons = eventsOf(r, 'drop')
       .filter((e) => e.actor === 'leader')
