@@ -2,6 +2,7 @@ import type { Message, Send } from '../protocol/messages.js';
 import type { DrivenMachine, MessageCounts } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
 import type { InboxMember, RunInbox } from './run-inbox.js';
+import { WakeTimer } from './wake-timer.js';
 
 /** Longest wait for the broker to confirm a finished activation's last messages. */
 const CONFIRM_MS = 5000;
@@ -34,8 +35,9 @@ export interface DriveInInboxOptions {
 export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const { inbox, machine, now } = options;
-    let timer: NodeJS.Timeout | undefined;
-    let timerAt: number | undefined;
+    const wake = new WakeTimer(() => {
+      step(() => machine.tick(now()));
+    }, now);
     let settled = false;
     let finishing = false;
     let unconfirmed = 0;
@@ -67,7 +69,7 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
     }
 
     function stop(): void {
-      clearTimeout(timer);
+      wake.stop();
       clearTimeout(confirmTimer);
       inbox.remove(member);
     }
@@ -88,7 +90,7 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
     function finishIfDone(): void {
       if (finishing || settled || !options.isDone()) return;
       finishing = true;
-      clearTimeout(timer);
+      wake.stop();
       // Stop deliveries to this machine, then make sure its last publish (the append) reached its queues.
       inbox.remove(member);
       confirmTimer = setTimeout(() => {
@@ -105,21 +107,8 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
     }
 
     function schedule(): void {
-      const at = machine.wakeAt;
-      // Most deliveries leave the wake-up time as it was: keep the armed timer.
-      if (at === timerAt && !settled) return;
-      clearTimeout(timer);
-      timerAt = at;
-      if (settled || finishing || at === undefined) return;
-      timer = setTimeout(
-        () => {
-          timerAt = undefined;
-          // Let pending socket reads run first: after a stall (a loaded machine) queued messages
-          // must count before a silence or lease check judges the other side gone.
-          setImmediate(step, () => machine.tick(now()));
-        },
-        Math.max(0, Math.ceil(at - now())),
-      );
+      if (settled || finishing) wake.stop();
+      else wake.set(machine.wakeAt);
     }
 
     function step(input: () => Send[] | undefined): void {

@@ -4,6 +4,7 @@ import { encode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import type { RunNames } from './names.js';
+import { WakeTimer } from './wake-timer.js';
 
 /**
  * Longest time a delivery stays unacknowledged while fewer than half the prefetch window are pending.
@@ -61,7 +62,9 @@ export interface DriveOptions {
 export function drive(options: DriveOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const { channel, connection, machine, now } = options;
-    let timer: NodeJS.Timeout | undefined;
+    const wake = new WakeTimer(() => {
+      step(() => machine.tick(now()));
+    }, now);
     let consumerTag: string | undefined;
     let settled = false;
     let unacked: ConsumeMessage | undefined;
@@ -70,7 +73,6 @@ export function drive(options: DriveOptions): Promise<void> {
     let ackTimer: NodeJS.Timeout | undefined;
     // Half the window: the broker never stalls a delivery (a grant) for want of an ack.
     const ackEvery = Math.max(1, Math.floor(options.prefetch / 2));
-    let timerAt: number | undefined;
 
     const onChannelClose = () => {
       // A lost connection closes its channels first; give its own, more telling event a turn.
@@ -90,7 +92,7 @@ export function drive(options: DriveOptions): Promise<void> {
     connection.on('close', onConnectionClose);
 
     const detach = () => {
-      clearTimeout(timer);
+      wake.stop();
       clearTimeout(ackTimer);
       channel.off('close', onChannelClose);
       channel.off('error', onChannelError);
@@ -107,7 +109,7 @@ export function drive(options: DriveOptions): Promise<void> {
     function finishIfDone(): void {
       if (settled || !options.isDone()) return;
       settled = true;
-      clearTimeout(timer);
+      wake.stop();
       flushAck();
       const tag = consumerTag;
       // Stop deliveries, then make sure every publish (the append, the end) reached its queues.
@@ -137,21 +139,8 @@ export function drive(options: DriveOptions): Promise<void> {
     }
 
     function schedule(): void {
-      const at = machine.wakeAt;
-      // Most deliveries leave the wake-up time as it was: keep the armed timer.
-      if (at === timerAt && !settled) return;
-      clearTimeout(timer);
-      timerAt = at;
-      if (settled || at === undefined) return;
-      timer = setTimeout(
-        () => {
-          timerAt = undefined;
-          // Let pending socket reads run first: after a stall (a loaded machine) queued messages
-          // must count before a silence or lease check judges the other side gone.
-          setImmediate(step, () => machine.tick(now()));
-        },
-        Math.max(0, Math.ceil(at - now())),
-      );
+      if (settled) wake.stop();
+      else wake.set(machine.wakeAt);
     }
 
     function step(input: () => Send[] | undefined): void {
