@@ -66,7 +66,8 @@ usage: npm run map -- N [options]
   --local                 use the embedded controller even when an OpenWhisk is configured
   --local-concurrency C   activations per container on the embedded controller (default ${DEFAULT_LOCAL_CONCURRENCY};
                           1 gives every activation its own process, as OpenWhisk does by default)
-  --timeout-ms MS         deadline of the round and of each action
+  --timeout-ms MS         how long the client waits for the round (MS + 15 s); also the actions' deadline
+                          where the platform sets none (__OW_DEADLINE, from the action's time limit, wins)
   --lease-ms MS           lease of one write grant; a holder that does not append in time is revoked
   --append-route ROUTE    fanout (default): every slave receives every append, about N² deliveries;
                           leader: appends go to the leader alone, about N deliveries (for large N)
