@@ -362,13 +362,7 @@ export class LeaderMachine {
     );
     this.send({ to: 'log' }, out, {
       k: 'end',
-      run: this.config.runId,
-      epoch: this.config.epoch,
-      no: this.nextNo,
-      at: this.broadcastEntries,
-      add: this.list.slice(this.broadcastEntries),
-      seqs: this.seqs.slice(this.broadcastEntries),
-      rev: this.revocations.slice(this.broadcastRevocations),
+      ...this.unbroadcast(),
       count: this.list.length,
       digest: listDigest(this.list),
       missing: missing.map((m) => m.slave),
@@ -376,10 +370,9 @@ export class LeaderMachine {
     this.result = { complete: missing.length === 0, list: [...this.list], missing };
   }
 
-  /** Publishes what was decided since the last batch; with nothing new it is a heartbeat. */
-  private broadcast(now: number, out: Send[]): void {
-    this.send({ to: 'log' }, out, {
-      k: 'log',
+  /** The fields of a log or end message: entries and revocations decided since the last broadcast. */
+  private unbroadcast() {
+    return {
       run: this.config.runId,
       epoch: this.config.epoch,
       no: this.nextNo,
@@ -387,7 +380,12 @@ export class LeaderMachine {
       add: this.list.slice(this.broadcastEntries),
       seqs: this.seqs.slice(this.broadcastEntries),
       rev: this.revocations.slice(this.broadcastRevocations),
-    });
+    };
+  }
+
+  /** Publishes what was decided since the last batch; with nothing new it is a heartbeat. */
+  private broadcast(now: number, out: Send[]): void {
+    this.send({ to: 'log' }, out, { k: 'log', ...this.unbroadcast() });
     this.broadcastEntries = this.list.length;
     this.broadcastRevocations = this.revocations.length;
     this.lastBroadcastAt = now;
