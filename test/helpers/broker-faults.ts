@@ -28,25 +28,7 @@ export async function closeConnectionsOf(pid: number): Promise<number> {
 
 /** Polls `queue` until it exists and holds at least `count` ready messages; rejects after `timeoutMs`. */
 export async function waitForMessages(queue: string, count: number, timeoutMs = 20_000): Promise<void> {
-  const connection = await connect(AMQP_URL);
-  connection.on('error', () => undefined);
-  try {
-    const stopAt = Date.now() + timeoutMs;
-    while (Date.now() < stopAt) {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      const found = await channel.checkQueue(queue).then(
-        (q) => q.messageCount,
-        () => -1, // not declared yet: a failed passive declare closes this channel
-      );
-      if (found >= 0) await channel.close();
-      if (found >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${queue} did not reach ${count} messages within ${timeoutMs} ms`);
-  } finally {
-    await connection.close();
-  }
+  await pollQueue(queue, (q) => q.messageCount >= count, `did not reach ${count} messages`, timeoutMs);
 }
 
 /** Publishes raw bodies into a queue (default exchange) or an exchange, as an intruder would. */
@@ -69,6 +51,16 @@ export async function inject(
 
 /** Polls until `queue` exists and has at least one consumer; rejects after `timeoutMs`. */
 export async function waitForConsumer(queue: string, timeoutMs = 20_000): Promise<void> {
+  await pollQueue(queue, (q) => q.consumerCount > 0, 'got no consumer', timeoutMs);
+}
+
+/** Passively checks `queue` every 100 ms until `enough` holds; a queue not declared yet is waited for. */
+async function pollQueue(
+  queue: string,
+  enough: (state: { messageCount: number; consumerCount: number }) => boolean,
+  failure: string,
+  timeoutMs: number,
+): Promise<void> {
   const connection = await connect(AMQP_URL);
   connection.on('error', () => undefined);
   try {
@@ -76,15 +68,15 @@ export async function waitForConsumer(queue: string, timeoutMs = 20_000): Promis
     while (Date.now() < stopAt) {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
-      const consumers = await channel.checkQueue(queue).then(
-        (q) => q.consumerCount,
-        () => -1,
+      const state = await channel.checkQueue(queue).then(
+        (q) => q,
+        () => undefined, // not declared yet: a failed passive declare closes this channel
       );
-      if (consumers >= 0) await channel.close();
-      if (consumers > 0) return;
+      if (state !== undefined) await channel.close();
+      if (state !== undefined && enough(state)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`${queue} got no consumer within ${timeoutMs} ms`);
+    throw new Error(`${queue} ${failure} within ${timeoutMs} ms`);
   } finally {
     await connection.close();
   }
