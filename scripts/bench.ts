@@ -12,6 +12,7 @@ import {
 } from '../src/bench/amqp-probe.js';
 import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../src/bench/bench-args.js';
 import { MemorySampler } from '../src/bench/memory.js';
+import { measureProcessRoundTrip } from '../src/bench/process-probe.js';
 import { roundFigures, type RoundFigures } from '../src/bench/round-figures.js';
 import { benchMarkdown, firstProblems, type BenchResults } from '../src/bench/table.js';
 import { deployManifest } from '../src/deploy/deploy.js';
@@ -45,6 +46,15 @@ async function main(argv: readonly string[]): Promise<number> {
   progress(`${broker} at ${maskUrl(command.amqpUrl)}; measuring the round trip`);
   const roundTrip = await measureRoundTrip(command.amqpUrl, command.rttSamples, PROBE_DEADLINE_MS);
   progress(`round trip p50 ${roundTrip.p50} ms, p90 ${roundTrip.p90} ms, p99 ${roundTrip.p99} ms`);
+  const processRoundTrip = await measureProcessRoundTrip(
+    command.amqpUrl,
+    command.rttSamples,
+    PROBE_DEADLINE_MS,
+  );
+  progress(
+    `round trip between two processes, signed: p50 ${processRoundTrip.p50} ms, ` +
+      `p90 ${processRoundTrip.p90} ms, p99 ${processRoundTrip.p99} ms`,
+  );
   const fanout: FanoutFigures[] = [];
   for (const n of [...new Set(command.ns)]) {
     const messages = Math.max(5, Math.ceil(command.fanoutDeliveries / n));
@@ -80,6 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
     command: `npm run bench -- ${argv.join(' ')}`.trim(),
     localConcurrency: command.localConcurrency,
     roundTrip,
+    processRoundTrip,
     fanout,
     rounds,
   };

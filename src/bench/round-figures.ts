@@ -20,6 +20,8 @@ export interface RoundFigures {
   readonly coordinationMs: number | undefined;
   readonly collectionMs: number | undefined;
   readonly handoffMs: Percentiles | undefined;
+  /** Every handoff of the round, in milliseconds to 0.001, so rounds can be pooled. */
+  readonly handoffSamplesMs: readonly number[];
   /** Messages published by the leader and the slaves; the leader's heartbeats are estimated. */
   readonly published: number;
   /** Messages delivered to the leader's queue and the slaves' inboxes; the leader's part is computed. */
@@ -52,6 +54,7 @@ export function roundFigures(input: {
   const slaves = report.slaves.filter((s) => s !== null);
   const slaveReceived = slaves.reduce((sum, s) => sum + (s.received ?? 0), 0);
   const t = report.timings;
+  const handoffs = handoffTimes(history);
   return {
     n,
     mode: input.mode,
@@ -65,7 +68,8 @@ export function roundFigures(input: {
     firstGrantMs: t.firstGrantMs,
     coordinationMs: t.coordinationMs,
     collectionMs: t.collectionMs,
-    handoffMs: percentiles(handoffTimes(history)),
+    handoffMs: percentiles(handoffs),
+    handoffSamplesMs: handoffs.map((ms) => Math.round(ms * 1000) / 1000),
     published: 2 * n + 2 * n + broadcasts,
     delivered: slaveReceived + 2 * n + broadcasts,
     containersPeakBytes: input.containersPeakBytes,

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+
+import { pooledHandoffs } from '../../../src/bench/pooled.js';
+import type { RoundFigures } from '../../../src/bench/round-figures.js';
+import { benchMarkdown, type BenchResults } from '../../../src/bench/table.js';
+
+function round(
+  n: number,
+  mode: 'cold' | 'warm',
+  route: 'fanout' | 'leader',
+  samples: number[],
+): RoundFigures {
+  return {
+    n,
+    mode,
+    route,
+    ok: true,
+    problems: [],
+    totalMs: 100,
+    invocationMs: 10,
+    containerStartMs: 5,
+    coldStarts: mode === 'cold' ? 1 : 0,
+    firstGrantMs: 20,
+    coordinationMs: 30,
+    collectionMs: 40,
+    handoffMs: undefined,
+    handoffSamplesMs: samples,
+    published: 4 * n,
+    delivered: 5 * n,
+    containersPeakBytes: 0,
+    controllerPeakBytes: 0,
+  };
+}
+
+describe('pooledHandoffs', () => {
+  it('pools the handoffs of every round with the same N and route, and keeps routes apart', () => {
+    const pooled = pooledHandoffs([
+      round(10, 'cold', 'fanout', [5, 6, 7]),
+      round(10, 'warm', 'fanout', [1, 2, 3]),
+      round(10, 'cold', 'leader', [9]),
+      round(100, 'cold', 'fanout', []),
+    ]);
+    expect(pooled.map(({ n, route, rounds, count }) => ({ n, route, rounds, count }))).to.deep.equal([
+      { n: 10, route: 'fanout', rounds: 2, count: 6 },
+      { n: 10, route: 'leader', rounds: 1, count: 1 },
+    ]);
+    // Nearest rank over 1, 2, 3, 5, 6, 7: neither round's own median.
+    expect(pooled[0]?.p50).to.equal(3);
+    expect(pooled[0]?.p99).to.equal(7);
+  });
+
+  it('is rendered with its ratios to both round trips', () => {
+    const results: BenchResults = {
+      startedAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 1000,
+      machine: {
+        cores: 2,
+        cpu: 'cpu',
+        memoryBytes: 1 << 30,
+        node: '20',
+        platform: 'linux',
+        broker: 'RabbitMQ',
+      },
+      command: 'npm run bench',
+      localConcurrency: 50,
+      roundTrip: { count: 10, p50: 0.5, p90: 0.6, p99: 0.7, noDelay: true },
+      processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
+      fanout: [],
+      rounds: [round(10, 'cold', 'fanout', [1, 2, 3]), round(10, 'warm', 'fanout', [2, 2, 2])],
+    };
+    const markdown = benchMarkdown(results);
+    expect(markdown).to.include('| 10 | fanout | 2 | 6 | 2 / 3 / 3 | 4.0× | 2.0× |');
+    expect(markdown).to.match(
+      /two processes .* p50 1 ms, p90 1\.2 ms, p99 1\.4 ms \(2\.0× the round trip above\)/,
+    );
+  });
+});
