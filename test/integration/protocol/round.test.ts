@@ -35,7 +35,10 @@ function expectAgreedRun(r: RoundResult, n: number): void {
 
 /**
  * Fanout route: a slave's inbox is bound before it records its request, and an append is recorded
- * before it is published, so every other slave's append recorded after this slave's request reached it.
+ * before it is published, so every other slave's append recorded after this slave's request reaches
+ * its inbox. A slave stops counting at the leader's `end`, though, and the last append and the `end`
+ * come from different channels, which RabbitMQ does not order against each other in a third queue:
+ * the last append may arrive after the `end`.
  */
 function expectAppendsFannedOut(r: RoundResult): void {
   const appends = r.history.filter((e) => e.type === 'append');
@@ -44,7 +47,9 @@ function expectAppendsFannedOut(r: RoundResult): void {
     expect(request, `slave ${id} request`).not.to.equal(undefined);
     const after = appends.filter((e) => e.slave !== id && e.t > request!.t).length;
     const seen = (s as { appendsSeen: number }).appendsSeen;
-    expect(seen, `slave ${id} saw the appends published after it asked`).to.be.at.least(after);
+    expect(seen, `slave ${id} saw the appends published after it asked, but maybe the last`).to.be.at.least(
+      after - 1,
+    );
     expect(seen).to.be.at.most(r.slaves.length - 1);
   });
   expect(r.slaves.some((s) => (s as { appendsSeen: number }).appendsSeen > 0)).to.equal(true);
