@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type ConsumeMessage } from 'amqplib';
+import { connect, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 
 import { socketOptions } from '../broker/connection.js';
 import { BrokerError, reasonOf, within } from '../broker/errors.js';
@@ -38,7 +38,13 @@ export async function measureProcessRoundTrip(
   }
   connection.on('error', () => undefined);
   let peer: ChildProcess | undefined;
-  const channel = await connection.createConfirmChannel();
+  let channel: ConfirmChannel;
+  try {
+    channel = await connection.createConfirmChannel();
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw new BrokerError(`could not open a channel: ${reasonOf(error)}`, { cause: error });
+  }
   try {
     const work = async (): Promise<number[]> => {
       const queue = { durable: true, autoDelete: false, expires: deadlineMs + 60_000 };
