@@ -1,26 +1,15 @@
 import type { Message, Send } from '../protocol/messages.js';
-import type { DrivenMachine, MessageCounts } from './driver.js';
+import { CONFIRM_MS, type MachineDriving } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
 import type { InboxMember, RunInbox } from './run-inbox.js';
 import { WakeTimer } from './wake-timer.js';
 
-/** Longest wait for the broker to confirm a finished activation's last messages. */
-const CONFIRM_MS = 5000;
-
 /** Everything {@link driveInInbox} needs. */
-export interface DriveInInboxOptions {
+export interface DriveInInboxOptions extends MachineDriving {
   readonly inbox: RunInbox;
   /** Slave id and activation nonce that direct messages name. */
   readonly slave: number;
   readonly nonce: string;
-  readonly machine: DrivenMachine;
-  /** Messages to publish once the machine receives (the request). */
-  readonly initial: () => Send[];
-  readonly isDone: () => boolean;
-  /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
-  readonly now: () => number;
-  /** Incremented for every delivery charged to this activation and every publish, when given. */
-  readonly counts?: MessageCounts;
 }
 
 /**

@@ -1,17 +1,13 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { decode } from '../protocol/codec.js';
-import { encode } from '../protocol/codec.js';
+import { decode, encode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import type { RunNames } from './names.js';
 import { WakeTimer } from './wake-timer.js';
+import { AckBatcher } from './ack-batcher.js';
 
-/**
- * Longest time a delivery stays unacknowledged while fewer than half the prefetch window are pending.
- * Acks only free the broker's window; the protocol never waits for them, so they go out in batches
- * off the critical path (one socket write per batch and channel instead of one per delivery).
- */
-export const ACK_IDLE_MS = 50;
+/** Longest wait for the broker to confirm a finished party's last messages. */
+export const CONFIRM_MS = 5000;
 
 /** The part of a protocol machine the driver runs; both the leader and the slave machine fit. */
 export interface DrivenMachine {
@@ -29,8 +25,20 @@ export interface MessageCounts {
   published: number;
 }
 
+/** The machine a shell drives and how it asks about it; shared by {@link drive} and `driveInInbox`. */
+export interface MachineDriving {
+  readonly machine: DrivenMachine;
+  /** Messages to publish once the party can receive (a slave's request, the leader's first beat). */
+  readonly initial: () => Send[];
+  readonly isDone: () => boolean;
+  /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
+  readonly now: () => number;
+  /** Incremented for every delivery and publish, when given. */
+  readonly counts?: MessageCounts;
+}
+
 /** Everything {@link drive} needs. */
-export interface DriveOptions {
+export interface DriveOptions extends MachineDriving {
   readonly connection: ChannelModel;
   readonly channel: ConfirmChannel;
   readonly names: RunNames;
@@ -38,16 +46,8 @@ export interface DriveOptions {
   readonly queue: string;
   readonly runId: string;
   readonly signingKey: string;
-  readonly machine: DrivenMachine;
-  /** Messages to publish once the consumer is running (a slave's request, the leader's first beat). */
-  readonly initial: () => Send[];
-  readonly isDone: () => boolean;
   /** Unacknowledged deliveries the broker may push ahead. */
   readonly prefetch: number;
-  /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
-  readonly now: () => number;
-  /** Incremented for every delivery and publish, when given. */
-  readonly counts?: MessageCounts;
 }
 
 /**
@@ -67,12 +67,7 @@ export function drive(options: DriveOptions): Promise<void> {
     }, now);
     let consumerTag: string | undefined;
     let settled = false;
-    let unacked: ConsumeMessage | undefined;
-    let unackedCount = 0;
-    let ackScheduled = false;
-    let ackTimer: NodeJS.Timeout | undefined;
-    // Half the window: the broker never stalls a delivery (a grant) for want of an ack.
-    const ackEvery = Math.max(1, Math.floor(options.prefetch / 2));
+    const acks = new AckBatcher(channel, options.prefetch);
 
     const onChannelClose = () => {
       // A lost connection closes its channels first; give its own, more telling event a turn.
@@ -93,7 +88,7 @@ export function drive(options: DriveOptions): Promise<void> {
 
     const detach = () => {
       wake.stop();
-      clearTimeout(ackTimer);
+      acks.stop();
       channel.off('close', onChannelClose);
       channel.off('error', onChannelError);
       connection.off('close', onConnectionClose);
@@ -110,11 +105,12 @@ export function drive(options: DriveOptions): Promise<void> {
       if (settled || !options.isDone()) return;
       settled = true;
       wake.stop();
-      flushAck();
+      acks.flush();
+      acks.stop();
       const tag = consumerTag;
       // Stop deliveries, then make sure every publish (the append, the end) reached its queues.
       const stop = tag === undefined ? Promise.resolve() : channel.cancel(tag).then(() => undefined);
-      within(Promise.all([stop, channel.waitForConfirms()]), 5000, 'confirming the last messages').then(
+      within(Promise.all([stop, channel.waitForConfirms()]), CONFIRM_MS, 'confirming the last messages').then(
         () => {
           detach();
           resolve();
@@ -155,42 +151,13 @@ export function drive(options: DriveOptions): Promise<void> {
       finishIfDone();
     }
 
-    // Acks are batched: one `multiple` ack once half the window is pending (after the burst that
-    // filled it), else after ACK_IDLE_MS, and when the party is done.
-    function flushAck(): void {
-      ackScheduled = false;
-      clearTimeout(ackTimer);
-      ackTimer = undefined;
-      unackedCount = 0;
-      const last = unacked;
-      unacked = undefined;
-      if (last !== undefined) channel.ack(last, true);
-    }
-
-    function scheduleAck(): void {
-      if (unackedCount >= ackEvery) {
-        if (ackScheduled) return;
-        ackScheduled = true;
-        setImmediate(() => {
-          if (!settled) flushAck();
-        });
-      } else {
-        ackTimer ??= setTimeout(() => {
-          ackTimer = undefined;
-          if (!settled) flushAck();
-        }, ACK_IDLE_MS);
-      }
-    }
-
     function onDelivery(delivery: ConsumeMessage | null): void {
       if (delivery === null) {
         fail(new BrokerError(`the broker cancelled the consumer of ${options.queue} (queue deleted?)`));
         return;
       }
-      unacked = delivery;
-      unackedCount += 1;
+      acks.add(delivery);
       if (options.counts !== undefined) options.counts.received += 1;
-      scheduleAck();
       const decoded = decode(delivery.content, options.signingKey, options.runId);
       if ('drop' in decoded) {
         machine.drop(decoded.drop, now());

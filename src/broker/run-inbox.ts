@@ -1,11 +1,10 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { activationNonce } from '../protocol/credentials.js';
-import { decode } from '../protocol/codec.js';
-import { encode } from '../protocol/codec.js';
+import { decode, encode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
 import { confirmChannel, openChannel } from './connection.js';
-import { ACK_IDLE_MS } from './driver.js';
+import { AckBatcher } from './ack-batcher.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames, type RunNames } from './names.js';
 import { declareInbox, declareRunTopology } from './topology.js';
@@ -58,11 +57,7 @@ export class RunInbox {
   private consumerTag: string | undefined;
   private failure: BrokerError | undefined;
   private closed = false;
-  private unacked: ConsumeMessage | undefined;
-  private unackedCount = 0;
-  private ackScheduled = false;
-  private ackTimer: NodeJS.Timeout | undefined;
-  private readonly ackEvery = Math.max(1, Math.floor(RUN_INBOX_PREFETCH / 2));
+  private readonly acks: AckBatcher;
 
   private constructor(
     readonly key: RunInboxKey,
@@ -71,6 +66,7 @@ export class RunInbox {
     private readonly onRetire: () => void,
   ) {
     this.names = runNames(key.runId);
+    this.acks = new AckBatcher(channel, RUN_INBOX_PREFETCH);
     this.queue = this.names.sharedInbox(this.box);
     channel.on('close', this.onChannelClose);
     channel.on('error', this.onChannelError);
@@ -217,9 +213,7 @@ export class RunInbox {
       this.fail(new BrokerError(`the broker cancelled the consumer of ${this.queue} (queue deleted?)`));
       return;
     }
-    this.unacked = delivery;
-    this.unackedCount += 1;
-    this.scheduleAck();
+    this.acks.add(delivery);
     const decoded = decode(delivery.content, this.key.signingKey, this.key.runId);
     if ('drop' in decoded) {
       // Unreadable: it may have been a broadcast, so every member hears of it.
@@ -250,33 +244,6 @@ export class RunInbox {
     if (first) this.strays += 1;
   }
 
-  // Acks are batched as in the driver: one `multiple` ack once half the window is pending, else
-  // after ACK_IDLE_MS, and when the inbox closes.
-  private flushAck(): void {
-    this.ackScheduled = false;
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    this.unackedCount = 0;
-    const last = this.unacked;
-    this.unacked = undefined;
-    if (last !== undefined && !this.closed && this.failure === undefined) this.channel.ack(last, true);
-  }
-
-  private scheduleAck(): void {
-    if (this.unackedCount >= this.ackEvery) {
-      if (this.ackScheduled) return;
-      this.ackScheduled = true;
-      setImmediate(() => {
-        this.flushAck();
-      });
-    } else {
-      this.ackTimer ??= setTimeout(() => {
-        this.ackTimer = undefined;
-        this.flushAck();
-      }, ACK_IDLE_MS);
-    }
-  }
-
   private readonly onChannelClose = (): void => {
     // A lost connection closes its channels first; give its own, more telling event a turn.
     setImmediate(() => {
@@ -304,7 +271,7 @@ export class RunInbox {
   }
 
   private detach(): void {
-    clearTimeout(this.ackTimer);
+    this.acks.stop();
     this.channel.off('close', this.onChannelClose);
     this.channel.off('error', this.onChannelError);
     this.connection.off('close', this.onConnectionClose);
@@ -312,7 +279,7 @@ export class RunInbox {
 
   private async close(cleanupMs: number): Promise<void> {
     if (this.closed) return;
-    this.flushAck();
+    this.acks.flush();
     this.closed = true;
     this.detach();
     if (this.failure === undefined && this.consumerTag !== undefined) {
