@@ -1,24 +1,17 @@
 import type { HistoryEvent } from '../history/event.js';
 import { DEFAULT_HEARTBEAT_MS } from '../protocol/limits.js';
 import type { AppendRoute } from '../protocol/messages.js';
-import type { RoundReport } from '../run/report.js';
+import type { RoundReport, RoundTimings } from '../run/report.js';
 import { handoffTimes } from './handoff.js';
 import { percentiles, type Percentiles } from './stats.js';
 
-/** One measured end-to-end round. */
-export interface RoundFigures {
+/** One measured end-to-end round: the timings `runRound` reports, and more. */
+export interface RoundFigures extends RoundTimings {
   readonly n: number;
   readonly mode: 'cold' | 'warm';
   readonly route: AppendRoute;
   readonly ok: boolean;
   readonly problems: readonly string[];
-  readonly totalMs: number;
-  readonly invocationMs: number;
-  readonly containerStartMs: number | undefined;
-  readonly coldStarts: number;
-  readonly firstGrantMs: number | undefined;
-  readonly coordinationMs: number | undefined;
-  readonly collectionMs: number | undefined;
   readonly handoffMs: Percentiles | undefined;
   /** Every handoff of the round, in milliseconds to 0.001, so rounds can be pooled. */
   readonly handoffSamplesMs: readonly number[];
@@ -53,7 +46,6 @@ export function roundFigures(input: {
   const broadcasts = 1 + Math.ceil(leaderSpan / DEFAULT_HEARTBEAT_MS) + 1;
   const slaves = report.slaves.filter((s) => s !== null);
   const slaveReceived = slaves.reduce((sum, s) => sum + (s.received ?? 0), 0);
-  const t = report.timings;
   const handoffs = handoffTimes(history);
   return {
     n,
@@ -61,13 +53,7 @@ export function roundFigures(input: {
     route: input.route,
     ok: report.ok,
     problems: report.problems,
-    totalMs: t.totalMs,
-    invocationMs: t.invocationMs,
-    containerStartMs: t.containerStartMs,
-    coldStarts: t.coldStarts,
-    firstGrantMs: t.firstGrantMs,
-    coordinationMs: t.coordinationMs,
-    collectionMs: t.collectionMs,
+    ...report.timings,
     handoffMs: percentiles(handoffs),
     handoffSamplesMs: handoffs.map((ms) => Math.round(ms * 1000) / 1000),
     published: 2 * n + 2 * n + broadcasts,
