@@ -25,13 +25,41 @@ export type AppendRoute = 'fanout' | 'leader';
 /** Every append route, for validation and help texts. */
 export const APPEND_ROUTES: readonly AppendRoute[] = ['fanout', 'leader'];
 
-/** Slave → leader queue: "slave `slave` (activation `nonce`) wants to write; my inbox is bound". */
-export interface RequestMessage {
-  readonly k: 'request';
+/** Fields of every message: the run it belongs to and its sender's counter. */
+interface MessageBase {
   readonly run: string;
   readonly no: number;
+}
+
+/** Fields of a message a slave activation (or the client on its behalf) sends. */
+interface FromSlaveBase extends MessageBase {
   readonly slave: number;
   readonly nonce: string;
+}
+
+/** Fields of every message the leader sends. */
+interface FromLeaderBase extends MessageBase {
+  readonly epoch: string;
+}
+
+/** Fields of a leader message addressed to one slave activation's inbox. */
+interface ToOneSlaveBase extends FromLeaderBase {
+  readonly slave: number;
+  readonly nonce: string;
+}
+
+/** Fields of a leader broadcast: entries from position `at` on and recent revocations. */
+interface LogBatch extends FromLeaderBase {
+  readonly at: number;
+  readonly add: readonly Entry[];
+  /** Grant seq of each entry of `add`, same length. */
+  readonly seqs?: readonly number[];
+  readonly rev: readonly Revocation[];
+}
+
+/** Slave → leader queue: "slave `slave` (activation `nonce`) wants to write; my inbox is bound". */
+export interface RequestMessage extends FromSlaveBase {
+  readonly k: 'request';
   /**
    * Id of the inbox shared by every activation of this run in the slave's process; the leader sends
    * the welcome, grant and revoke there. Absent: the activation's own inbox.
@@ -40,34 +68,21 @@ export interface RequestMessage {
 }
 
 /** Slave → log exchange (route `'fanout'`) or leader queue (route `'leader'`): the value, under the grant the token names. */
-export interface AppendMessage {
+export interface AppendMessage extends FromSlaveBase {
   readonly k: 'append';
-  readonly run: string;
-  readonly no: number;
-  readonly slave: number;
-  readonly nonce: string;
   readonly seq: number;
   readonly token: string;
   readonly value: number;
 }
 
 /** Client → leader queue: slave `slave` failed for good; stop waiting for it. */
-export interface AbandonMessage {
+export interface AbandonMessage extends FromSlaveBase {
   readonly k: 'abandon';
-  readonly run: string;
-  readonly no: number;
-  readonly slave: number;
-  readonly nonce: string;
 }
 
 /** Leader → one slave's inbox: the request was registered; here is the list so far (catch-up). */
-export interface WelcomeMessage {
+export interface WelcomeMessage extends ToOneSlaveBase {
   readonly k: 'welcome';
-  readonly run: string;
-  readonly epoch: string;
-  readonly no: number;
-  readonly slave: number;
-  readonly nonce: string;
   readonly add: readonly Entry[];
   /** Grant seq of each entry of `add`, same length; lets a slave match commits to signed appends. */
   readonly seqs?: readonly number[];
@@ -79,55 +94,29 @@ export interface WelcomeMessage {
 }
 
 /** Leader → one slave's inbox: write permission for grant `seq`, fenced by `token`. */
-export interface GrantMessage {
+export interface GrantMessage extends ToOneSlaveBase {
   readonly k: 'grant';
-  readonly run: string;
-  readonly epoch: string;
-  readonly no: number;
-  readonly slave: number;
-  readonly nonce: string;
   readonly seq: number;
   readonly token: string;
   readonly leaseMs: number;
 }
 
 /** Leader → the holder's inbox: grant `seq` is withdrawn; an append under it will be ignored. */
-export interface RevokeMessage {
+export interface RevokeMessage extends ToOneSlaveBase {
   readonly k: 'revoke';
-  readonly run: string;
-  readonly epoch: string;
-  readonly no: number;
-  readonly slave: number;
-  readonly nonce: string;
   readonly seq: number;
   readonly token: string;
   readonly reason: string;
 }
 
 /** Leader → fanout: entries from position `at` on and recent revocations; doubles as heartbeat. */
-export interface LogMessage {
+export interface LogMessage extends LogBatch {
   readonly k: 'log';
-  readonly run: string;
-  readonly epoch: string;
-  readonly no: number;
-  readonly at: number;
-  readonly add: readonly Entry[];
-  /** Grant seq of each entry of `add`, same length. */
-  readonly seqs?: readonly number[];
-  readonly rev: readonly Revocation[];
 }
 
 /** Leader → fanout: the last log batch, sealed with the list's length and digest, and who is missing. */
-export interface EndMessage {
+export interface EndMessage extends LogBatch {
   readonly k: 'end';
-  readonly run: string;
-  readonly epoch: string;
-  readonly no: number;
-  readonly at: number;
-  readonly add: readonly Entry[];
-  /** Grant seq of each entry of `add`, same length. */
-  readonly seqs?: readonly number[];
-  readonly rev: readonly Revocation[];
   readonly count: number;
   readonly digest: string;
   readonly missing: readonly number[];
