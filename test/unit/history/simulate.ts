@@ -62,6 +62,17 @@ export function simulateRun(options: SimulateOptions): HistoryEvent[] {
     const slave = pending.splice(Math.floor(random() * pending.length), 1)[0] ?? 0;
     const token = `e1:${seq}`;
     const value = Math.floor(random() * 1001);
+    const appendAt = (at: number): HistoryEvent => ({
+      type: 'append',
+      actor: 'slave',
+      seq,
+      slave,
+      token,
+      value,
+      runId,
+      t: at,
+      activationId: slaveId(slave),
+    });
     t += 0.5;
     events.push({
       type: 'grant',
@@ -87,33 +98,11 @@ export function simulateRun(options: SimulateOptions): HistoryEvent[] {
         t,
         activationId: leaderId,
       });
-      if (zombies.has(slave)) {
-        zombieAppends.push({
-          type: 'append',
-          actor: 'slave',
-          seq,
-          slave,
-          token,
-          value,
-          runId,
-          t: t + 0.125,
-          activationId: slaveId(slave),
-        });
-      }
+      if (zombies.has(slave)) zombieAppends.push(appendAt(t + 0.125));
       continue;
     }
     t += 0.25;
-    events.push({
-      type: 'append',
-      actor: 'slave',
-      seq,
-      slave,
-      token,
-      value,
-      runId,
-      t,
-      activationId: slaveId(slave),
-    });
+    events.push(appendAt(t));
     t += 0.25;
     const commit: CommitEvent = {
       type: 'commit',
