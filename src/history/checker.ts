@@ -37,9 +37,9 @@ export interface CheckOptions {
  */
 export function checkHistory(events: readonly HistoryEvent[], options: CheckOptions = {}): CheckReport {
   const sharedClock = options.sharedClock ?? false;
-  const runs = splitRuns(events)
-    .filter((run) => options.runId === undefined || run.runId === options.runId)
-    .map((run) => checkRun(run, sharedClock));
+  const { runId } = options;
+  const chosen = runId === undefined ? events : events.filter((e) => e.runId === runId);
+  const runs = splitRuns(chosen).map((run) => checkRun(run, sharedClock));
   return { passed: runs.every((r) => r.passed), events: events.length, runs };
 }
 

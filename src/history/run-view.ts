@@ -5,7 +5,6 @@ import type {
   GrantEvent,
   HistoryEvent,
   InvokeEvent,
-  RequestEvent,
   ReturnEvent,
   RevokeEvent,
 } from './event.js';
@@ -16,7 +15,6 @@ export interface RunView {
   /** Earliest time in the run; messages print times relative to it. */
   readonly t0: number;
   readonly events: readonly HistoryEvent[];
-  readonly requests: readonly RequestEvent[];
   readonly grants: readonly GrantEvent[];
   readonly appends: readonly AppendEvent[];
   readonly commits: readonly CommitEvent[];
@@ -24,6 +22,10 @@ export interface RunView {
   readonly returns: readonly ReturnEvent[];
   readonly invokes: readonly InvokeEvent[];
   readonly ends: readonly EndEvent[];
+  /** Grants indexed by seq; the first grant wins when a seq was granted twice. */
+  readonly grantBySeq: ReadonlyMap<number, GrantEvent>;
+  /** Commits indexed by list position; the first commit wins when a position was committed twice. */
+  readonly commitAtPosition: ReadonlyMap<number, CommitEvent>;
 }
 
 /** Groups events by run id, in the order in which each run id first appears. */
@@ -50,18 +52,21 @@ function viewRun(runId: string, unsorted: readonly HistoryEvent[]): RunView {
   const events = [...unsorted].sort((a, b) => a.t - b.t);
   const of = <T extends HistoryEvent['type']>(type: T) =>
     events.filter((e): e is Extract<HistoryEvent, { type: T }> => e.type === type);
+  const grants = of('grant');
+  const commits = of('commit');
   return {
     runId,
     t0: events[0]?.t ?? 0,
     events,
-    requests: of('request'),
-    grants: of('grant'),
+    grants,
     appends: of('append'),
-    commits: of('commit'),
+    commits,
     revokes: of('revoke'),
     returns: of('return'),
     invokes: of('invoke'),
     ends: of('end'),
+    grantBySeq: firstBy(grants, (g) => g.seq),
+    commitAtPosition: firstBy(commits, (c) => c.position),
   };
 }
 
@@ -72,16 +77,12 @@ export function returnedLists(run: RunView): { slave: number | undefined; list: 
     .map((r) => ({ slave: r.slave, list: r.list ?? [] }));
 }
 
-/** Commits indexed by list position; the first commit wins when a position was committed twice. */
-export function commitsByPosition(run: RunView): Map<number, CommitEvent> {
-  const map = new Map<number, CommitEvent>();
-  for (const c of run.commits) if (!map.has(c.position)) map.set(c.position, c);
-  return map;
-}
-
-/** Grants indexed by seq; the first grant wins when a seq was granted twice. */
-export function grantsBySeq(run: RunView): Map<number, GrantEvent> {
-  const map = new Map<number, GrantEvent>();
-  for (const g of run.grants) if (!map.has(g.seq)) map.set(g.seq, g);
+/** `items` indexed by `keyOf`; the first item wins when a key repeats. */
+function firstBy<T>(items: readonly T[], keyOf: (item: T) => number): Map<number, T> {
+  const map = new Map<number, T>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (!map.has(key)) map.set(key, item);
+  }
   return map;
 }

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../history/event.js';
 import { formatDuration, timeTicks } from './axis.js';
 import { buildLanes, type Lane, type MarkKind, type SpanKind } from './lanes.js';
-import { element, escapeXml, text, tooltip } from './svg.js';
+import { element, text, tooltip } from './svg.js';
 
 /** Options of {@link renderTimeline}. */
 export interface TimelineOptions {
@@ -60,7 +60,9 @@ export function renderTimeline(events: readonly HistoryEvent[], options: Timelin
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const rowsTop = MARGIN.top + lockHeight + 4;
   const height = rowsTop + lanes.length * rowHeight + MARGIN.bottom;
-  const x = (t: number): number => MARGIN.left + (duration > 0 ? ((t - t0) / duration) * plotWidth : 0);
+  // Time since the run's first event to pixels; `x` places the events themselves.
+  const px = (ms: number): number => MARGIN.left + (duration > 0 ? (ms / duration) * plotWidth : 0);
+  const x = (t: number): number => px(t - t0);
   const title =
     options.title ?? `whisk-sync run ${runId} — n = ${lanes.length - 1}, ${formatDuration(duration)}`;
   const labelEvery = Math.ceil(10 / rowHeight);
@@ -69,7 +71,7 @@ export function renderTimeline(events: readonly HistoryEvent[], options: Timelin
     element('rect', { width, height, fill: '#ffffff' }),
     text(title, { x: MARGIN.left, y: 22, 'font-size': 15, 'font-weight': 'bold' }),
     legend(width),
-    axis(duration, plotWidth, MARGIN.top - 6, height - MARGIN.bottom),
+    axis(duration, px, MARGIN.top - 6, height - MARGIN.bottom),
     lockLane(lanes, x, MARGIN.top, lockHeight),
     ...lanes.map((lane, i) =>
       // Row 0 is the leader; thin rows label every labelEvery-th slave, starting after the leader's label.
@@ -87,7 +89,7 @@ export function renderTimeline(events: readonly HistoryEvent[], options: Timelin
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${Math.ceil(height)}" ` +
     `viewBox="0 0 ${width} ${Math.ceil(height)}" font-family="sans-serif" font-size="11">\n` +
-    element('title', {}, escapeXml(title)) +
+    tooltip(title) +
     '\n' +
     parts.join('\n') +
     '\n</svg>\n'
@@ -171,12 +173,12 @@ function rowLabel(label: string, top: number, h: number): string {
   });
 }
 
-function axis(duration: number, plotWidth: number, top: number, bottom: number): string {
+function axis(duration: number, px: (ms: number) => number, top: number, bottom: number): string {
   const ticks = timeTicks(duration).map((ms) => {
-    const px = MARGIN.left + (duration > 0 ? (ms / duration) * plotWidth : 0);
+    const at = px(ms);
     return (
-      element('line', { x1: px, x2: px, y1: top, y2: bottom, stroke: '#e0e0e0' }) +
-      text(formatDuration(ms), { x: px, y: bottom + 14, 'text-anchor': 'middle' })
+      element('line', { x1: at, x2: at, y1: top, y2: bottom, stroke: '#e0e0e0' }) +
+      text(formatDuration(ms), { x: at, y: bottom + 14, 'text-anchor': 'middle' })
     );
   });
   const caption = text('time since the first event', { x: MARGIN.left, y: bottom + 30 });

@@ -1,4 +1,4 @@
-import { MAX_SLAVES, MAX_VALUE } from './limits.js';
+import { isValidValue, MAX_SLAVES } from './limits.js';
 import { APPEND_ROUTES, type Entry, type Message, type Revocation } from './messages.js';
 import { sign, SIGNATURE_LENGTH, verify } from './signing.js';
 
@@ -44,13 +44,13 @@ const NONCE = /^[A-Za-z0-9]{1,32}$/;
 
 const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const slaveId = (v: unknown): boolean => count(v) && (v as number) < MAX_SLAVES;
-const value = (v: unknown): boolean => count(v) && (v as number) <= MAX_VALUE;
 const text = (v: unknown, max: number): boolean => typeof v === 'string' && v.length > 0 && v.length <= max;
 const nonce = (v: unknown): boolean => typeof v === 'string' && NONCE.test(v);
 const token = (v: unknown): boolean => typeof v === 'string' && TOKEN.test(v);
 const pair = (v: unknown, first: (x: unknown) => boolean, second: (x: unknown) => boolean): boolean =>
   Array.isArray(v) && v.length === 2 && first(v[0]) && second(v[1]);
-const entries = (v: unknown): v is Entry[] => Array.isArray(v) && v.every((e) => pair(e, slaveId, value));
+const entries = (v: unknown): v is Entry[] =>
+  Array.isArray(v) && v.every((e) => pair(e, slaveId, isValidValue));
 const revocations = (v: unknown): v is Revocation[] =>
   Array.isArray(v) && v.every((r) => pair(r, count, slaveId));
 
@@ -67,24 +67,17 @@ function isMessage(v: unknown): v is Message {
   if (!text(m.run, 64) || !count(m.no)) return false;
   const fromSlave = slaveId(m.slave) && nonce(m.nonce);
   const fromLeader = nonce(m.epoch);
-  const batch = count(m.at) && entries(m.add) && seqsOf(m) && revocations(m.rev);
+  const listed = entries(m.add) && seqsOf(m) && revocations(m.rev);
+  const batch = count(m.at) && listed;
   switch (m.k) {
     case 'request':
       return fromSlave && (m.box === undefined || nonce(m.box));
     case 'abandon':
       return fromSlave;
     case 'append':
-      return fromSlave && count(m.seq) && token(m.token) && value(m.value);
+      return fromSlave && count(m.seq) && token(m.token) && isValidValue(m.value);
     case 'welcome':
-      return (
-        fromLeader &&
-        fromSlave &&
-        entries(m.add) &&
-        seqsOf(m) &&
-        revocations(m.rev) &&
-        count(m.beatMs) &&
-        route(m.route)
-      );
+      return fromLeader && fromSlave && listed && count(m.beatMs) && route(m.route);
     case 'grant':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && count(m.leaseMs);
     case 'revoke':

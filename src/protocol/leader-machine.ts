@@ -1,4 +1,5 @@
 import type { DropEvent, HistoryEvent } from '../history/event.js';
+import { eventBase, type EventBase } from './event-base.js';
 import { listDigest } from './list-digest.js';
 import {
   fencingToken,
@@ -36,14 +37,16 @@ export interface LeaderOutcome {
 
 type SlaveStatus = 'absent' | 'pending' | 'holding' | 'revoked' | 'committed' | 'abandoned';
 
+/** Where one slave activation takes direct messages; its `nonce` names the activation. */
+type SlaveTarget = Extract<Target, { to: 'slave' }>;
+
 interface Holder {
   readonly seq: number;
   readonly slave: number;
-  readonly nonce: string;
   readonly token: string;
   readonly leaseUntil: number;
-  /** Where the holder's direct messages go. */
-  readonly target: Target;
+  /** Where the holder's direct messages go; names the holding activation. */
+  readonly target: SlaveTarget;
 }
 
 /**
@@ -59,10 +62,11 @@ export class LeaderMachine {
   /** Events recorded so far (grant, commit, revoke, drop, return). */
   readonly history: HistoryEvent[] = [];
   private readonly status: SlaveStatus[];
-  /** Latest registered activation of each slave, where its grant would go. */
-  private readonly nonces: (string | undefined)[];
-  /** Where each slave's latest activation takes direct messages (its own inbox or a shared one). */
-  private readonly targets: (Target | undefined)[];
+  /**
+   * Each slave's latest registered activation and where it takes direct messages (its own inbox or a
+   * shared one): where its grant would go.
+   */
+  private readonly targets: (SlaveTarget | undefined)[];
   private readonly why: (string | undefined)[];
   private readonly pending: number[] = [];
   private readonly seenNonces = new Set<string>();
@@ -88,7 +92,6 @@ export class LeaderMachine {
     private readonly pick: (bound: number) => number,
   ) {
     this.status = Array.from({ length: config.n }, () => 'absent');
-    this.nonces = Array.from({ length: config.n }, () => undefined);
     this.targets = Array.from({ length: config.n }, () => undefined);
     this.why = Array.from({ length: config.n }, () => undefined);
   }
@@ -202,8 +205,7 @@ export class LeaderMachine {
     }
     this.seenNonces.add(key);
     // A new activation of a slave means the client gave up on the previous one.
-    this.nonces[slave] = nonce;
-    const target: Target =
+    const target: SlaveTarget =
       box === undefined ? { to: 'slave', slave, nonce } : { to: 'slave', slave, nonce, box };
     this.targets[slave] = target;
     const status = this.status[slave];
@@ -241,7 +243,7 @@ export class LeaderMachine {
     const h = this.holder;
     // The fence: only the current grant's token commits. A zombie's late append, a replay and a
     // duplicate delivery all carry an old token (or come after the commit) and stop here.
-    if (h === undefined || h.token !== token || h.slave !== slave || h.nonce !== nonce) {
+    if (h === undefined || h.token !== token || h.slave !== slave || h.target.nonce !== nonce) {
       this.drop(`stale append from slave ${slave} (token ${token})`, now);
       return;
     }
@@ -291,17 +293,16 @@ export class LeaderMachine {
     if (this.holder !== undefined || this.pending.length === 0) return;
     const index = this.pick(this.pending.length);
     const slave = this.pending[index];
-    const nonce = slave === undefined ? undefined : this.nonces[slave];
     const target = slave === undefined ? undefined : this.targets[slave];
-    if (slave === undefined || nonce === undefined || target === undefined)
-      throw new RangeError(`pick returned ${index}`);
+    if (slave === undefined || target === undefined) throw new RangeError(`pick returned ${index}`);
+    const { nonce } = target;
     // Swap-remove: order within `pending` is irrelevant to a uniform pick.
     const last = this.pending.pop();
     if (last !== undefined && index < this.pending.length) this.pending[index] = last;
     const seq = this.nextSeq++;
     const token = fencingToken(this.config.epoch, seq);
     const { leaseMs } = this.config;
-    this.holder = { seq, slave, nonce, token, leaseUntil: now + leaseMs, target };
+    this.holder = { seq, slave, token, leaseUntil: now + leaseMs, target };
     this.status[slave] = 'holding';
     this.history.push({ ...this.base(now), type: 'grant', actor: 'leader', seq, slave, token, leaseMs });
     this.send(target, out, {
@@ -341,7 +342,7 @@ export class LeaderMachine {
       epoch: this.config.epoch,
       no: this.nextNo,
       slave: h.slave,
-      nonce: h.nonce,
+      nonce: h.target.nonce,
       seq: h.seq,
       token: h.token,
       reason,
@@ -396,8 +397,7 @@ export class LeaderMachine {
     out.push({ target, message });
   }
 
-  private base(now: number): { runId: string; t: number; activationId?: string } {
-    const { runId, activationId } = this.config;
-    return activationId === undefined ? { runId, t: now } : { runId, t: now, activationId };
+  private base(now: number): EventBase {
+    return eventBase(this.config, now);
   }
 }

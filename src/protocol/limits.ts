@@ -4,6 +4,11 @@ export const MAX_SLAVES = 10_000;
 /** Values a slave draws: integers from 0 to this bound, inclusive. */
 export const MAX_VALUE = 1000;
 
+/** Whether `value` is one a slave may draw: an integer in 0..{@link MAX_VALUE}. */
+export function isValidValue(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_VALUE;
+}
+
 /**
  * Default lease of one grant. Well below OpenWhisk's default action timeout (60 s), so a dead holder
  * costs one lease and the run still ends in time; well above a broker round trip and a slave's reaction.

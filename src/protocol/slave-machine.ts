@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/event.js';
+import { eventBase, type EventBase } from './event-base.js';
 import { MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS } from './limits.js';
 import { listDigest } from './list-digest.js';
 import {
@@ -383,8 +384,7 @@ export class SlaveMachine {
     this.result = { ok: false, code, error: `slave ${this.config.id}: ${error}` };
   }
 
-  private base(now: number): { runId: string; t: number; activationId?: string } {
-    const { runId, activationId } = this.config;
-    return activationId === undefined ? { runId, t: now } : { runId, t: now, activationId };
+  private base(now: number): EventBase {
+    return eventBase(this.config, now);
   }
 }

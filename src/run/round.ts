@@ -4,7 +4,8 @@ import { ActivationError, ExecutorTimeoutError } from '../executor/errors.js';
 import type { FunctionExecutor } from '../executor/executor.js';
 import type { ResponseFuture } from '../executor/future.js';
 import type { EndEvent, HistoryEvent, InvokeEvent } from '../history/event.js';
-import { DEFAULT_TIMEOUT_MS, MAX_VALUE } from '../protocol/limits.js';
+import { mergeHistories } from '../history/jsonl.js';
+import { DEFAULT_TIMEOUT_MS, isValidValue, MAX_VALUE } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
 import type { AppendRoute } from '../protocol/messages.js';
 import { defaultCoordination, type RunCoordination } from './coordination.js';
@@ -223,7 +224,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   for (const failure of failed) problems.push(`slave ${failure.id} failed: ${failure.error}`);
   if (returned.length > 0 && !agree) problems.push('the slaves returned different lists');
   if (agree && first.length !== n) problems.push(`the list has ${first.length} values, expected ${n}`);
-  const invalid = first.filter((value) => !Number.isInteger(value) || value < 0 || value > MAX_VALUE);
+  const invalid = first.filter((value) => !isValidValue(value));
   if (invalid.length > 0)
     problems.push(`the list holds values outside 0..${MAX_VALUE}: ${invalid.join(', ')}`);
 
@@ -232,7 +233,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     ...slaves.flatMap((slave) => slave?.history ?? []),
     ...failedHistory,
   ];
-  const history = [...actionHistory, ...clientEvents].sort((a, b) => a.t - b.t);
+  const history = mergeHistories(actionHistory, clientEvents);
   const timings = measure({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
   const missing = [...new Set(slaves.flatMap((slave) => slave?.missing ?? []))].sort((a, b) => a - b);
 

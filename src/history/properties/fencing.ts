@@ -1,6 +1,6 @@
 import { at, slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
-import { commitsByPosition, groupBy, returnedLists, type RunView } from '../run-view.js';
+import { groupBy, returnedLists, type RunView } from '../run-view.js';
 
 /**
  * Fencing: no grant that was revoked is committed (before or after its revocation), and no value
@@ -38,7 +38,7 @@ function fencedValuesInLists(run: RunView): Finding[] {
     (a) => a.value,
   );
   if (fenced.size === 0) return [];
-  const committed = commitsByPosition(run);
+  const committed = run.commitAtPosition;
   const findings: Finding[] = [];
   for (const { slave, list } of returnedLists(run)) {
     for (const [position, value] of list.entries()) {

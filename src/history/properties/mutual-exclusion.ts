@@ -1,6 +1,6 @@
 import { at, slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
-import { grantsBySeq, type RunView } from '../run-view.js';
+import { type RunView } from '../run-view.js';
 import { holderWindows, type HolderWindow } from './windows.js';
 
 /**
@@ -14,7 +14,7 @@ export function checkMutualExclusion(run: RunView, sharedClock: boolean): Findin
 }
 
 function duplicateSeqs(run: RunView): Finding[] {
-  const first = grantsBySeq(run);
+  const first = run.grantBySeq;
   return run.grants
     .filter((g) => first.get(g.seq) !== g)
     .map((g) => ({
@@ -55,7 +55,7 @@ function end(w: HolderWindow): number {
 
 function foreignAppends(run: RunView, windows: readonly HolderWindow[], sharedClock: boolean): Finding[] {
   const findings: Finding[] = [];
-  const grants = grantsBySeq(run);
+  const grants = run.grantBySeq;
   const windowOf = new Map(windows.map((w) => [w.grant, w]));
   for (const a of run.appends) {
     const grant = grants.get(a.seq);

@@ -1,10 +1,8 @@
 import type { AppendEvent, CommitEvent, GrantEvent } from '../event.js';
+import { isValidValue, MAX_VALUE } from '../../protocol/limits.js';
 import { slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
-import { commitsByPosition, grantsBySeq, groupBy, returnedLists, type RunView } from '../run-view.js';
-
-/** Smallest and largest value a slave may draw. */
-export const VALUE_RANGE = { min: 0, max: 1000 } as const;
+import { groupBy, returnedLists, type RunView } from '../run-view.js';
 
 /**
  * Validity: each commit matches its grant (slave and token) and the holder's own append; values are
@@ -13,7 +11,7 @@ export const VALUE_RANGE = { min: 0, max: 1000 } as const;
  */
 export function checkValidity(run: RunView): Finding[] {
   const context: CommitContext = {
-    grants: grantsBySeq(run),
+    grants: run.grantBySeq,
     recorders: new Set(
       run.events.flatMap((e) => (e.actor === 'slave' && e.slave !== undefined ? [e.slave] : [])),
     ),
@@ -40,8 +38,8 @@ function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
   if (!isValidValue(c.value)) {
     problems.push({
       ...base,
-      message: `commit of seq ${c.seq} holds ${c.value}, not an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
-      expected: `an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
+      message: `commit of seq ${c.seq} holds ${c.value}, not an integer in 0..${MAX_VALUE}`,
+      expected: `an integer in 0..${MAX_VALUE}`,
       seen: String(c.value),
     });
   }
@@ -89,7 +87,7 @@ function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
 
 function positionProblems(run: RunView): Finding[] {
   const problems: Finding[] = [];
-  const first = commitsByPosition(run);
+  const first = run.commitAtPosition;
   for (const c of run.commits) {
     const earlier = first.get(c.position);
     if (earlier !== undefined && earlier !== c) {
@@ -142,7 +140,7 @@ function duplicateSlaves(run: RunView): Finding[] {
 
 function listProblems(run: RunView): Finding[] {
   const problems: Finding[] = [];
-  const committed = commitsByPosition(run);
+  const committed = run.commitAtPosition;
   for (const { slave, list } of returnedLists(run)) {
     const who = slave === undefined ? {} : { slave };
     for (const [position, value] of list.entries()) {
@@ -167,8 +165,8 @@ function listProblems(run: RunView): Finding[] {
         problems.push({
           ...who,
           position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, not an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
-          expected: `an integer in ${VALUE_RANGE.min}..${VALUE_RANGE.max}`,
+          message: `${slaveName(slave)} returned ${value} at position ${position}, not an integer in 0..${MAX_VALUE}`,
+          expected: `an integer in 0..${MAX_VALUE}`,
           seen: String(value),
         });
       }
@@ -184,8 +182,4 @@ function listProblems(run: RunView): Finding[] {
     }
   }
   return problems;
-}
-
-function isValidValue(value: number): boolean {
-  return Number.isInteger(value) && value >= VALUE_RANGE.min && value <= VALUE_RANGE.max;
 }
