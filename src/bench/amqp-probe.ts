@@ -24,7 +24,8 @@ const now = (): number => performance.now();
 /** A signed append is about this long; the probes send bodies of the same size. */
 const BODY = Buffer.alloc(220, 'x');
 
-async function open(url: string, timeoutMs: number): Promise<ChannelModel> {
+/** A connection as the actions open one (TCP_NODELAY), its errors surfaced as {@link BrokerError}. */
+export async function openProbeConnection(url: string, timeoutMs: number): Promise<ChannelModel> {
   try {
     const connection = await connect(url, socketOptions(new URL(url), timeoutMs));
     connection.on('error', () => undefined);
@@ -52,8 +53,8 @@ export async function measureRoundTrip(
   deadlineMs: number,
   warmup = 50,
 ): Promise<RoundTripFigures> {
-  const a = await open(url, deadlineMs);
-  const b = await open(url, deadlineMs).catch(async (error: unknown) => {
+  const a = await openProbeConnection(url, deadlineMs);
+  const b = await openProbeConnection(url, deadlineMs).catch(async (error: unknown) => {
     await closeAll([a]);
     throw error;
   });
@@ -109,8 +110,8 @@ export async function measureFanout(
   messages: number,
   deadlineMs: number,
 ): Promise<FanoutFigures> {
-  const publisher = await open(url, deadlineMs);
-  const consumer = await open(url, deadlineMs).catch(async (error: unknown) => {
+  const publisher = await openProbeConnection(url, deadlineMs);
+  const consumer = await openProbeConnection(url, deadlineMs).catch(async (error: unknown) => {
     await closeAll([publisher]);
     throw error;
   });
@@ -168,7 +169,7 @@ async function publishAll(channel: Channel, exchange: string, count: number): Pr
 
 /** The broker's product and version from the AMQP server properties, e.g. `RabbitMQ 3.10.8`. */
 export async function brokerVersion(url: string, deadlineMs: number): Promise<string> {
-  const connection = await open(url, deadlineMs);
+  const connection = await openProbeConnection(url, deadlineMs);
   try {
     const { product, version } = connection.connection.serverProperties;
     return `${product} ${version}`;

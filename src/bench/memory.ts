@@ -1,15 +1,25 @@
 import { readFileSync } from 'node:fs';
 
-/** Resident memory of a process in bytes from `/proc/<pid>/status` (`VmRSS` or `VmHWM`), if readable. */
-export function procMemory(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+/** A process's resident memory in bytes from `/proc/<pid>/status`: now (`VmRSS`) and its peak (`VmHWM`). */
+export interface ProcMemory {
+  readonly rss: number | undefined;
+  readonly peak: number | undefined;
+}
+
+/** Both figures from one read of `/proc/<pid>/status`; undefined fields when it is not readable. */
+export function procMemory(pid: number): ProcMemory {
+  let status: string;
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     // The process exited between listing and reading, or /proc is not there (not Linux).
-    return undefined;
+    return { rss: undefined, peak: undefined };
   }
+  const field = (name: string): number | undefined => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
+  };
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
 }
 
 /**
@@ -49,8 +59,8 @@ export class MemorySampler {
   private sample(): void {
     let sum = 0;
     for (const pid of this.pids()) {
-      sum += procMemory(pid, 'VmRSS') ?? 0;
-      const hwm = procMemory(pid, 'VmHWM');
+      const { rss, peak: hwm } = procMemory(pid);
+      sum += rss ?? 0;
       if (hwm !== undefined) this.hwm.set(pid, Math.max(hwm, this.hwm.get(pid) ?? 0));
     }
     this.peakSum = Math.max(this.peakSum, sum);

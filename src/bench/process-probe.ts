@@ -1,13 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 
-import { socketOptions } from '../broker/connection.js';
 import { BrokerError, reasonOf, within } from '../broker/errors.js';
 import { decode, encode } from '../protocol/codec.js';
 import { activationNonce, createRunCredentials } from '../protocol/credentials.js';
 import { fencingToken } from '../protocol/messages.js';
+import { openProbeConnection } from './amqp-probe.js';
 import { percentiles, type Percentiles } from './stats.js';
 
 const now = (): number => performance.now();
@@ -30,13 +30,7 @@ export async function measureProcessRoundTrip(
   const { runId: run, signingKey: key } = createRunCredentials();
   const toPeer = `wsync.bench-${run}.peer-in`;
   const fromPeer = `wsync.bench-${run}.peer-out`;
-  let connection;
-  try {
-    connection = await connect(url, socketOptions(new URL(url), deadlineMs));
-  } catch (error) {
-    throw new BrokerError(`could not connect to the broker: ${reasonOf(error)}`, { cause: error });
-  }
-  connection.on('error', () => undefined);
+  const connection = await openProbeConnection(url, deadlineMs);
   let peer: ChildProcess | undefined;
   let channel: ConfirmChannel;
   try {

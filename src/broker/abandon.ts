@@ -4,7 +4,7 @@ import { activationNonce } from '../protocol/credentials.js';
 import { DEFAULT_EXPIRES_MS, MAX_SLAVES } from '../protocol/limits.js';
 import { ParamError } from '../protocol/failure.js';
 import { validateRunAccess } from '../protocol/validate.js';
-import { socketOptions } from './connection.js';
+import { confirmChannel, socketOptions } from './connection.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames } from './names.js';
 import { declareRunTopology } from './topology.js';
@@ -57,16 +57,11 @@ export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> 
   connection.on('error', () => undefined);
   try {
     const work = async () => {
-      const open = async () => {
-        const opened = await connection.createConfirmChannel();
-        opened.on('error', () => undefined);
-        return opened;
-      };
       const channel = await declareRunTopology(
-        await open(),
+        connection,
+        await confirmChannel(connection),
         names,
         options.expiresMs ?? DEFAULT_EXPIRES_MS,
-        open,
       );
       channel.sendToQueue(names.leaderQueue, encode(message, signingKey), { persistent: false });
       await channel.waitForConfirms();

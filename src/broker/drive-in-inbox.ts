@@ -10,6 +10,11 @@ export interface DriveInInboxOptions extends MachineDriving {
   /** Slave id and activation nonce that direct messages name. */
   readonly slave: number;
   readonly nonce: string;
+  /**
+   * Deliveries charged to this activation, dropped ones included, counted as they come (so the count
+   * survives a failure), when given.
+   */
+  readonly counts?: { received: number };
 }
 
 /**
@@ -91,7 +96,6 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
     function publish(sends: readonly Send[] | undefined): void {
       if (sends === undefined || sends.length === 0) return;
       unconfirmed += sends.length;
-      if (options.counts !== undefined) options.counts.published += sends.length;
       inbox.publish(sends, confirmed);
     }
 

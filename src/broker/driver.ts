@@ -17,14 +17,6 @@ export interface DrivenMachine {
   readonly wakeAt: number | undefined;
 }
 
-/** Messages one party moved, counted by {@link drive} as it goes (so they survive a failure). */
-export interface MessageCounts {
-  /** Deliveries consumed from the party's queue, dropped ones included. */
-  received: number;
-  /** Messages published. */
-  published: number;
-}
-
 /** The machine a shell drives and how it asks about it; shared by {@link drive} and `driveInInbox`. */
 export interface MachineDriving {
   readonly machine: DrivenMachine;
@@ -33,8 +25,6 @@ export interface MachineDriving {
   readonly isDone: () => boolean;
   /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
   readonly now: () => number;
-  /** Incremented for every delivery and publish, when given. */
-  readonly counts?: MessageCounts;
 }
 
 /** Everything {@link drive} needs. */
@@ -125,7 +115,6 @@ export function drive(options: DriveOptions): Promise<void> {
     function publish(sends: readonly Send[] | undefined): void {
       for (const { target, message } of sends ?? []) {
         const content = encode(message, options.signingKey);
-        if (options.counts !== undefined) options.counts.published += 1;
         const [exchange, routingKey] = options.names.destination(target);
         channel.publish(exchange, routingKey, content, { persistent: false }, (error: unknown) => {
           if (error !== null && error !== undefined)
@@ -157,7 +146,6 @@ export function drive(options: DriveOptions): Promise<void> {
         return;
       }
       acks.add(delivery);
-      if (options.counts !== undefined) options.counts.received += 1;
       const decoded = decode(delivery.content, options.signingKey, options.runId);
       if ('drop' in decoded) {
         machine.drop(decoded.drop, now());

@@ -3,7 +3,7 @@ import { activationNonce } from '../protocol/credentials.js';
 import { decode, encode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
-import { confirmChannel, openChannel } from './connection.js';
+import { openChannel } from './connection.js';
 import { AckBatcher } from './ack-batcher.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames, type RunNames } from './names.js';
@@ -49,7 +49,6 @@ const inboxes = new Map<string, Promise<RunInbox>>();
 export class RunInbox {
   /** The id slaves put in their requests (`box`); the queue is `names.sharedInbox(box)`. */
   readonly box = activationNonce();
-  readonly names: RunNames;
   readonly queue: string;
   /** Deliveries for an activation not hosted here (e.g. one that already returned); counted once each. */
   strays = 0;
@@ -61,11 +60,11 @@ export class RunInbox {
 
   private constructor(
     readonly key: RunInboxKey,
+    readonly names: RunNames,
     readonly channel: ConfirmChannel,
     private readonly connection: ChannelModel,
     private readonly onRetire: () => void,
   ) {
-    this.names = runNames(key.runId);
     this.acks = new AckBatcher(channel, RUN_INBOX_PREFETCH);
     this.queue = this.names.sharedInbox(this.box);
     channel.on('close', this.onChannelClose);
@@ -86,14 +85,13 @@ export class RunInbox {
       const id = registryKey(key);
       let ready = inboxes.get(id);
       if (ready === undefined) {
-        const opening = RunInbox.open(key, waitMs, () => {
+        const forget = () => {
           if (inboxes.get(id) === opening) inboxes.delete(id);
-        });
+        };
+        const opening = RunInbox.open(key, waitMs, forget);
         ready = opening;
         inboxes.set(id, opening);
-        opening.catch(() => {
-          if (inboxes.get(id) === opening) inboxes.delete(id);
-        });
+        opening.catch(forget);
       }
       let inbox: RunInbox;
       try {
@@ -181,7 +179,7 @@ export class RunInbox {
     let channel = opened.channel;
     try {
       channel = await within(
-        declareRunTopology(channel, names, key.expiresMs, () => confirmChannel(connection)),
+        declareRunTopology(connection, channel, names, key.expiresMs),
         waitMs,
         "declaring the run's topology",
       );
@@ -189,7 +187,7 @@ export class RunInbox {
       await channel.close().catch(() => undefined);
       throw new BrokerError(`could not declare the run's topology: ${reasonOf(error)}`, { cause: error });
     }
-    const inbox = new RunInbox(key, channel, connection, onRetire);
+    const inbox = new RunInbox(key, names, channel, connection, onRetire);
     try {
       const subscribe = async () => {
         await declareInbox(channel, inbox.names, inbox.queue, key.expiresMs);

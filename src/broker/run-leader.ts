@@ -1,19 +1,19 @@
 import { randomInt } from 'node:crypto';
 import type { ActionFailure } from '../protocol/failure.js';
 import { activationNonce } from '../protocol/credentials.js';
-import { resolveDeadline } from '../protocol/deadline.js';
+import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
 import { LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
 import type { LeaderConfig } from '../protocol/validate.js';
 import { cleanUp, cleanupBudget } from './cleanup.js';
-import { confirmChannel, openChannel } from './connection.js';
+import { openChannel } from './connection.js';
 import { drive } from './driver.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames } from './names.js';
 import { declareRunTopology } from './topology.js';
 
 /** The leader's clock: wall-clock milliseconds with sub-millisecond resolution. */
-const now = (): number => performance.timeOrigin + performance.now();
+const now = wallClockMs;
 
 /**
  * Runs one leader activation against the broker: declares the run's topology, drives the leader
@@ -51,7 +51,7 @@ export async function runLeader(
     let channel = opened.channel;
     try {
       channel = await within(
-        declareRunTopology(channel, names, config.expiresMs, () => confirmChannel(connection)),
+        declareRunTopology(connection, channel, names, config.expiresMs),
         deadline.stopWaitingAt - now(),
         "declaring the run's topology",
       );

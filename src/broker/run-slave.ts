@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { activationNonce } from '../protocol/credentials.js';
-import { resolveDeadline } from '../protocol/deadline.js';
+import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
 import type { ActionFailure } from '../protocol/failure.js';
 import { MAX_VALUE } from '../protocol/limits.js';
 import type { SlaveResult } from '../protocol/params.js';
@@ -11,7 +11,7 @@ import { driveInInbox } from './drive-in-inbox.js';
 import { BrokerError, reasonOf } from './errors.js';
 import { RunInbox } from './run-inbox.js';
 
-const now = (): number => performance.timeOrigin + performance.now();
+const now = wallClockMs;
 
 /**
  * Runs one slave activation against the broker: joins its process's inbox of the run (declared with
@@ -42,7 +42,7 @@ export async function runSlave(
       ...(activationId === undefined ? {} : { activationId }),
     });
   let brokerFailure: string | undefined;
-  const counts = { received: 0, published: 0 };
+  const counts = { received: 0 };
   let machine: SlaveMachine | undefined;
   try {
     const inbox = await RunInbox.join(

@@ -1,4 +1,5 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
+import { confirmChannel } from './connection.js';
 import type { RunNames } from './names.js';
 
 /**
@@ -10,25 +11,25 @@ import type { RunNames } from './names.js';
  * after a crash); the exchange is auto-delete, so it goes with its last binding. Binding the leader's
  * queue to it keeps it alive while the leader's queue lives, whoever unbinds first.
  *
- * Resolves to the channel to go on with: `channel`, or the one `reopen` gave after a 406.
+ * Resolves to the channel to go on with: `channel`, or a new one on `connection` after a 406.
  *
  * Queues are durable because RabbitMQ 4 deprecates transient non-exclusive queues; messages stay
  * transient (no disk writes), and `x-expires` removes the queues either way.
  */
-export async function declareRunTopology<C extends Channel>(
-  channel: C,
+export async function declareRunTopology(
+  connection: ChannelModel,
+  channel: ConfirmChannel,
   names: RunNames,
   expiresMs: number,
-  reopen?: () => Promise<C>,
-): Promise<C> {
+): Promise<ConfirmChannel> {
   let usable = channel;
   try {
     await channel.assertQueue(names.leaderQueue, queueOptions(expiresMs));
   } catch (error) {
     // A client that abandoned a slave before any party started declared the queue with its own
     // expiry; the broker refuses ours (406) and closes the channel. The queue is there: use it as is.
-    if (reopen === undefined || !isPreconditionFailed(error)) throw error;
-    usable = await reopen();
+    if (!isPreconditionFailed(error)) throw error;
+    usable = await confirmChannel(connection);
     await usable.checkQueue(names.leaderQueue);
   }
   await usable.assertExchange(names.logExchange, 'fanout', { durable: false, autoDelete: true });

@@ -1,5 +1,13 @@
 import { DEFAULT_TIMEOUT_MS, safetyMarginMs } from './limits.js';
 
+/**
+ * Now, in wall-clock milliseconds with sub-millisecond resolution: the clock of every history event,
+ * so the times of the leader, the slaves and the client compare on one scale.
+ */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** When an activation must have returned, and when its waits must stop. */
 export interface Deadline {
   /** The platform's deadline, epoch milliseconds. */

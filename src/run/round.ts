@@ -1,10 +1,9 @@
-import { performance } from 'node:perf_hooks';
-
 import { ActivationError, ExecutorTimeoutError } from '../executor/errors.js';
 import type { FunctionExecutor } from '../executor/executor.js';
 import type { ResponseFuture } from '../executor/future.js';
 import type { EndEvent, HistoryEvent, InvokeEvent } from '../history/event.js';
 import { mergeHistories } from '../history/jsonl.js';
+import { wallClockMs } from '../protocol/deadline.js';
 import { DEFAULT_TIMEOUT_MS, isValidValue, MAX_VALUE } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
 import type { AppendRoute } from '../protocol/messages.js';
@@ -66,9 +65,7 @@ export interface RoundOptions {
 }
 
 /** Wall-clock milliseconds on the same scale as the actions' history times. */
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
+const now = wallClockMs;
 
 /**
  * Runs one synchronized round: checks that the leader and all N slaves can run at once, invokes the
