@@ -135,26 +135,21 @@ export class ContainerPool {
   /** Kills every container, prewarmed ones included, and waits until each process has exited. */
   async close(message: string): Promise<void> {
     this.closed = true;
-    const containers: Container[] = [];
-    for (const slots of this.slots.values()) {
-      for (const slot of slots) {
-        if (slot.idleTimer) clearTimeout(slot.idleTimer);
-        if (slot.container) containers.push(slot.container);
-      }
-    }
-    // Slots still starting register their container when it is up; wait for those too.
-    const starting = [...this.slots.values()].flat().map((slot) => slot.ready);
+    const slots = [...this.slots.values()].flat();
     this.slots.clear();
-    for (const c of containers) c.kill(message);
+    for (const slot of slots) {
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.container?.kill(message);
+    }
     const prewarmed = await Promise.all(this.prewarmed.splice(0));
-    const late = await Promise.all(starting);
-    for (const r of late) if (r.ok) r.container.kill(message);
-    for (const c of prewarmed) c?.kill(message);
-    await Promise.all([
-      ...containers.map((c) => c.exited),
-      ...late.map((r) => (r.ok ? r.container.exited : undefined)),
-      ...prewarmed.map((c) => c?.exited),
-    ]);
+    // A slot still starting sets its container once the process is up, then sees `closed`: stop those too.
+    await Promise.all(slots.map((slot) => slot.ready));
+    const containers = [
+      ...slots.flatMap((slot) => slot.container ?? []),
+      ...prewarmed.flatMap((c) => c ?? []),
+    ];
+    for (const c of containers) c.kill(message);
+    await Promise.all(containers.map((c) => c.exited));
   }
 
   private spec(memoryMb: number): ContainerSpec {

@@ -154,5 +154,15 @@ describe('localwhisk limits, faults and shutdown', function () {
         'container processes of this test process, prewarmed ones included',
       ).to.deep.equal([]);
     });
+
+    it('also stops a container that was still starting when close() was called', async function () {
+      const whisk = await startLocalWhisk({ prewarmContainers: 0 });
+      const ow = client(whisk);
+      await ow.actions.create({ name: 'hello', action: fixture('hello') });
+      // Accepted at once; its container (a new Node.js process) takes tens of milliseconds to come up.
+      await ow.actions.invoke({ name: 'hello' });
+      await whisk.close();
+      expect(runnerChildren(), 'container processes of this test process').to.deep.equal([]);
+    });
   });
 });
