@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { DeployError } from './errors.js';
 import { NODEJS_RUNTIMES, runtimeForFile } from './runtimes.js';
 import { substituteVariables, type Environment } from './substitute.js';
+import { isRecord } from '../is-record.js';
 
 /** Limits of one action, in the units of the OpenWhisk REST API. */
 export interface ActionLimits {
@@ -89,10 +90,6 @@ const SYSTEM_LIMIT_KEYS = new Set([
 
 type Dict = Record<string, unknown>;
 
-function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Reads and parses a manifest file. Throws {@link DeployError} `MANIFEST_NOT_FOUND` or `MANIFEST_INVALID`. */
 export function loadManifest(path: string, options: Omit<ParseManifestOptions, 'path'> = {}): Manifest {
   const absolute = resolve(path);
@@ -133,7 +130,7 @@ class ManifestReader {
       this.fail(`invalid YAML: ${firstLine}`);
     }
     const root: unknown = document.toJS();
-    if (!isDict(root)) this.fail('expected a mapping with `packages:` or `project:` at the top');
+    if (!isRecord(root)) this.fail('expected a mapping with `packages:` or `project:` at the top');
 
     let projectName: string | undefined;
     let packagesNode: unknown;
@@ -235,7 +232,7 @@ class ManifestReader {
   }
 
   private input(raw: unknown, where: string): unknown {
-    if (isDict(raw) && Object.keys(raw).some((key) => PARAMETER_KEYS.has(key))) {
+    if (isRecord(raw) && Object.keys(raw).some((key) => PARAMETER_KEYS.has(key))) {
       const declared = raw.type === undefined ? undefined : this.string(raw.type, `${where}.type`);
       const type = declared === undefined ? undefined : (TYPE_ALIASES[declared] ?? declared);
       if (type !== undefined && TYPE_DEFAULTS[type] === undefined) {
@@ -298,7 +295,7 @@ class ManifestReader {
   }
 
   private dict(value: unknown, where: string): Dict {
-    if (!isDict(value)) this.fail(`${where} must be a mapping`);
+    if (!isRecord(value)) this.fail(`${where} must be a mapping`);
     return value;
   }
 

@@ -1,4 +1,5 @@
 import type { HistoryEvent } from './event.js';
+import { isRecord } from '../is-record.js';
 
 /**
  * Checks that a parsed JSON value has the shape of a {@link HistoryEvent} and returns it unchanged
@@ -34,7 +35,6 @@ interface FieldRule {
 
 type Record_ = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Record_ => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

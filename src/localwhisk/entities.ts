@@ -1,5 +1,6 @@
 import { HttpError } from './errors.js';
 import { MAX_ACTION_CONCURRENCY } from './options.js';
+import { isRecord } from '../is-record.js';
 
 /** One `{key, value}` pair of `parameters` or `annotations`, as OpenWhisk stores them. */
 export interface KeyValue {
@@ -42,6 +43,11 @@ export interface ActionDoc extends PackageDoc {
   readonly concurrencySet: boolean;
 }
 
+/** An action's fully qualified name, `/namespace[/package]/name`: its containers' key and `__OW_ACTION_NAME`. */
+export function actionPath(action: { readonly namespace: string; readonly name: string }): string {
+  return `/${action.namespace}/${action.name}`;
+}
+
 export const DEFAULT_LIMITS: ActionLimits = { timeout: 60000, memory: 256, logs: 10, concurrency: 1 };
 
 const LIMIT_RANGES: Record<keyof ActionLimits, { min: number; max: number; unit: string }> = {
@@ -59,10 +65,6 @@ export function checkEntityName(name: string): void {
   if (name.length > 256 || !ENTITY_NAME.test(name)) {
     throw new HttpError(400, 'The name of the entity contains illegal characters.');
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function keyValues(field: string, value: unknown): KeyValue[] | undefined {

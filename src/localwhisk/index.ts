@@ -60,12 +60,9 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  */
 export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<LocalWhisk> {
   const settings = resolveOptions(options);
-  // The API needs the address the server got, so requests are routed through this holder.
-  const route: { api?: RestApi } = {};
-  const server = createServer((request, response) => {
-    if (route.api) void route.api.handle(request, response);
-    else response.writeHead(503).end();
-  });
+  // The API needs the address the server got: its request handler is attached once the API exists,
+  // in the same turn as `listen` resolves, so no request can arrive before it.
+  const server = createServer();
   server.requestTimeout = 0; // blocking invocations legitimately wait up to `blockingWaitMs`
   const address = await listen(server, settings.port, settings.host);
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -100,7 +97,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     store,
     throttle,
   );
-  route.api = new RestApi(
+  const api = new RestApi(
     {
       namespace: settings.namespace,
       auth: settings.auth,
@@ -111,6 +108,9 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     store,
     pool,
   );
+  server.on('request', (request, response) => {
+    void api.handle(request, response);
+  });
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

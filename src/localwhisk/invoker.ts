@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_OF, type ActivationRecord, type RunKind } from './activation-record.js';
 import type { ActivationStore } from './activation-store.js';
 import type { ContainerPool, Lease, PoolAction } from './container-pool.js';
-import { annotation, type ActionDoc, type KeyValue } from './entities.js';
+import { actionPath, annotation, type ActionDoc, type KeyValue } from './entities.js';
 import { responseTooBig, systemShutdown, timedOut } from './messages.js';
 import type { NamespaceThrottle } from './throttle.js';
 
@@ -75,7 +75,7 @@ export class Invoker {
       this.settings.concurrencyOverride ??
       (action.concurrencySet ? action.limits.concurrency : this.settings.defaultConcurrency);
     return {
-      path: `/${action.namespace}/${action.name}`,
+      path: actionPath(action),
       version: `${action.version}/${action.updated}`,
       code: action.exec.code,
       main: action.exec.main,
@@ -135,7 +135,7 @@ export class Invoker {
   private runEnv(action: ActionDoc, id: string, deadline: number): Record<string, string> {
     const env: Record<string, string> = {
       __OW_ACTIVATION_ID: id,
-      __OW_ACTION_NAME: `/${action.namespace}/${action.name}`,
+      __OW_ACTION_NAME: actionPath(action),
       __OW_ACTION_VERSION: action.version,
       __OW_NAMESPACE: this.settings.namespace,
       __OW_DEADLINE: String(deadline),
@@ -155,7 +155,7 @@ export class Invoker {
     const end = Date.now();
     const { status, statusCode } = STATUS_OF[outcome.kind];
     const annotations: KeyValue[] = [
-      { key: 'path', value: `${action.namespace}/${action.name}` },
+      { key: 'path', value: actionPath(action).slice(1) },
       { key: 'waitTime', value: Math.max(0, outcome.start - received) },
       { key: 'kind', value: action.exec.kind === 'nodejs:default' ? NODE_KIND : action.exec.kind },
       { key: 'timeout', value: outcome.timedOut },

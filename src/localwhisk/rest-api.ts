@@ -6,6 +6,7 @@ import type { ActivationQuery, ActivationStore } from './activation-store.js';
 import type { ContainerPool } from './container-pool.js';
 import {
   actionFromBody,
+  actionPath,
   actionView,
   checkEntityName,
   packageFromBody,
@@ -24,6 +25,7 @@ import {
   resourceDoesNotExist,
   resourceExists,
 } from './messages.js';
+import { isRecord } from '../is-record.js';
 
 /** What the REST layer needs to know about the controller. */
 export interface RestSettings {
@@ -255,26 +257,26 @@ export class RestApi {
         if (existing && !isTrue(query.get('overwrite'))) throw new HttpError(409, resourceExists);
         const doc = actionFromBody(body, { namespace: this.settings.namespace, name, packageName }, existing);
         this.actions.set(key, doc);
-        if (existing) this.pool.retire(`/${existing.namespace}/${existing.name}`);
+        if (existing) this.pool.retire(actionPath(existing));
         sendJson(response, 200, actionView(doc, true));
         return;
       }
       case 'DELETE':
         if (!existing) throw notFound();
         this.actions.delete(key);
-        this.pool.retire(`/${existing.namespace}/${existing.name}`);
+        this.pool.retire(actionPath(existing));
         sendJson(response, 200, actionView(existing, false));
         return;
       case 'POST': {
         const body = await readJsonBody(request, this.settings.payloadLimitBytes);
         if (!existing) throw notFound();
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        if (!isRecord(body)) {
           throw new HttpError(
             400,
             'The request content was malformed: the parameters must be a JSON object.',
           );
         }
-        await this.invoke(existing, body as Record<string, unknown>, query, response);
+        await this.invoke(existing, body, query, response);
         return;
       }
       default:

@@ -1,6 +1,7 @@
 import { isValidValue, MAX_SLAVES } from './limits.js';
 import { APPEND_ROUTES, type Entry, type Message, type Revocation } from './messages.js';
 import { sign, SIGNATURE_LENGTH, verify } from './signing.js';
+import { isRecord } from '../is-record.js';
 
 /**
  * Wire format: `<signature>.<json>`, where the signature is the base64url HMAC-SHA256 of the exact
@@ -62,8 +63,8 @@ const route = (v: unknown): boolean => v === undefined || (APPEND_ROUTES as read
 
 /** Checks every field a machine relies on; extra fields are tolerated and ignored. */
 function isMessage(v: unknown): v is Message {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const m = v as Fields;
+  if (!isRecord(v)) return false;
+  const m: Fields = v;
   if (!text(m.run, 64) || !count(m.no)) return false;
   const fromSlave = slaveId(m.slave) && nonce(m.nonce);
   const fromLeader = nonce(m.epoch);

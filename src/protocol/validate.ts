@@ -2,6 +2,7 @@ import { ParamError } from './failure.js';
 import { DEFAULT_EXPIRES_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, MAX_SLAVES } from './limits.js';
 import { maskUrl } from './mask.js';
 import { APPEND_ROUTES, type AppendRoute } from './messages.js';
+import { isRecord } from '../is-record.js';
 
 /** A short safe token: letters, digits, `_` and `-`, at most 64 characters; names queues and exchanges. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -84,10 +85,10 @@ export function validateRunAccess(params: unknown): RunAccess {
 type Params = Readonly<Record<string, unknown>>;
 
 function record(params: unknown): Params {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+  if (!isRecord(params)) {
     throw new ParamError('params', `parameters must be an object (got ${describe(params)})`);
   }
-  return params as Params;
+  return params;
 }
 
 function runAccess(p: Params): RunAccess {
