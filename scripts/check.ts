@@ -8,6 +8,7 @@ import { HistoryFileError, HistoryFormatError } from '../src/history/errors.js';
 import { formatReport } from '../src/history/format-report.js';
 import { readHistoryFile } from '../src/history/jsonl.js';
 import { UsageError } from '../src/run/errors.js';
+import { parseArgsMessage } from '../src/run/option-values.js';
 
 const USAGE = `usage: npm run check -- <history.jsonl> [--json] [--shared-clock] [--run <id>]
 
@@ -36,9 +37,7 @@ async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    // Node's own wording goes on about "--" and positionals; its first sentence is the answer.
-    const first = (err as Error).message.split('\n')[0] ?? '';
-    throw new UsageError(first.replace(/\. To specify a positional argument.*$/, ''));
+    throw new UsageError(parseArgsMessage(err));
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 import { LocalWhiskOptionError, startLocalWhisk, type LocalWhiskOptions } from '../src/localwhisk/index.js';
 import { MAX_ACTION_CONCURRENCY } from '../src/localwhisk/options.js';
-import { attachNegativeValues } from '../src/run/option-values.js';
+import { attachNegativeValues, integerInRange } from '../src/run/option-values.js';
 
 const USAGE = `Usage: npm run serve -- [options]
 
@@ -26,10 +26,11 @@ function fail(message: string): never {
 // Checked here rather than by the controller, so that the message names the flag, not the option field.
 function integerArg(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max))
-    fail(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
+  try {
+    return integerInRange(value, `--${name}`, min, max);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function parse(argv: string[]): LocalWhiskOptions | 'help' {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { MAX_SLAVES } from '../protocol/limits.js';
 import { UsageError } from '../run/errors.js';
+import { integerInRange } from '../run/option-values.js';
 import { DEFAULT_AMQP_URL, DEFAULT_LOCAL_CONCURRENCY, MAX_LOCAL_CONCURRENCY } from '../run/map-args.js';
 
 /** What `npm run bench -- [options]` was asked to measure. */
@@ -138,10 +139,5 @@ function slaveCount(text: string): number {
 }
 
 function integer(text: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return value;
+  return text === undefined ? undefined : integerInRange(text, name, min, max);
 }

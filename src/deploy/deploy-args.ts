@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { UsageError } from '../run/errors.js';
+import { parseArgsMessage } from '../run/option-values.js';
 
 /** What `npm run deploy -- [options]` was asked to do. */
 export interface DeployCommand {
@@ -50,10 +51,7 @@ export function parseDeployArgs(argv: readonly string[]): DeployInvocation {
       strict: true,
     }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(
-      (message.split('\n')[0] ?? message).replace(/\. To specify a positional argument.*$/, ''),
-    );
+    throw new UsageError(parseArgsMessage(error));
   }
   if (values.help === true) return { kind: 'help' };
   for (const name of ['manifest', 'apihost', 'auth'] as const) {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
-import { attachNegativeValues } from './option-values.js';
+import { attachNegativeValues, integerInRange, parseArgsMessage } from './option-values.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
@@ -131,7 +131,7 @@ export function parseMapArgs(
   if (positionals.length > 1) {
     throw new UsageError(`expected one N, got ${positionals.length} arguments: ${positionals.join(' ')}`);
   }
-  const n = parseCount(positionals[0] ?? '', maxN);
+  const n = integerInRange(positionals[0] ?? '', 'N', 1, maxN);
 
   const amqpUrl = values['amqp-url'] ?? nonEmpty(env.AMQP_URL) ?? DEFAULT_AMQP_URL;
   checkAmqpUrl(amqpUrl, values['amqp-url'] === undefined ? 'AMQP_URL' : '--amqp-url');
@@ -172,14 +172,6 @@ export function parseMapArgs(
     throw new UsageError(`--lease-ms (${command.leaseMs}) must be below --timeout-ms (${command.timeoutMs})`);
   }
   return { kind: 'run', command };
-}
-
-function parseCount(text: string, maxN: number): number {
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > maxN) {
-    throw new UsageError(`N must be an integer from 1 to ${maxN}, got ${JSON.stringify(text)}`);
-  }
-  return n;
 }
 
 function optionalRoute(text: string | undefined): AppendRoute | undefined {
@@ -228,7 +220,5 @@ function describeParseError(error: unknown, argv: readonly string[], maxN: numbe
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && negative !== undefined) {
     return `N must be an integer from 1 to ${maxN}, got ${JSON.stringify(negative)}`;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  // Node's own wording points at "--" and argv conventions; keep its first sentence only.
-  return (message.split('\n')[0] ?? message).replace(/\. To specify a positional argument.*$/, '');
+  return parseArgsMessage(error);
 }

@@ -1,3 +1,5 @@
+import { UsageError } from './errors.js';
+
 /**
  * Attaches a negative number to the option before it (`--retries -1` → `--retries=-1`). Node's
  * `parseArgs` takes such a value for an option of its own and answers "argument is ambiguous", which
@@ -23,4 +25,22 @@ export function attachNegativeValues(argv: readonly string[], valueOptions: read
     }
   }
   return out;
+}
+
+/** The first sentence of an error from Node's `parseArgs`; the rest goes on about "--" and positionals. */
+export function parseArgsMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? message).replace(/\. To specify a positional argument.*$/, '');
+}
+
+/**
+ * A command-line value that must be a whole number from `min` to `max` (digits only).
+ * @throws {UsageError} naming `name`, the bounds and the text given
+ */
+export function integerInRange(text: string, name: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }
