@@ -51,7 +51,8 @@ export async function deployManifest(
   options: DeployOptions = {},
 ): Promise<DeployReport> {
   const actions = manifest.packages.flatMap((pkg) => pkg.actions);
-  const code = new Map(actions.map((action) => [action, readCode(action)]));
+  // Every bundle is read before anything is deployed: a missing one changes nothing on the platform.
+  const code = actions.map((action) => [action, readCode(action)] as const);
   const namespace = options.namespace === undefined ? {} : { namespace: options.namespace };
 
   const packages: { name: string; outcome: DeployOutcome }[] = [];
@@ -72,9 +73,7 @@ export async function deployManifest(
   }
 
   const deployed: DeployedAction[] = [];
-  for (const action of actions) {
-    const exec = code.get(action);
-    if (exec === undefined) continue;
+  for (const [action, exec] of code) {
     const limits = { ...action.limits, ...options.extraLimits };
     const name = action.qualifiedName;
     const outcome = await upsert(

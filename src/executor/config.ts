@@ -9,6 +9,9 @@ import { parseWskprops } from './wskprops.js';
 /** Where a setting came from, in precedence order. */
 export type ConfigSource = 'options' | 'environment' | 'wskprops' | 'default';
 
+/** Where a setting that was found came from (only the namespace has a default). */
+export type FoundSource = Exclude<ConfigSource, 'default'>;
+
 /**
  * Which OpenWhisk to talk to.
  * - `auto` (default): the configured one, else start the embedded controller.
@@ -45,8 +48,8 @@ export interface RemoteConfig {
   readonly auth: Secret;
   readonly namespace: string;
   readonly sources: {
-    readonly apihost: ConfigSource;
-    readonly auth: ConfigSource;
+    readonly apihost: FoundSource;
+    readonly auth: FoundSource;
     readonly namespace: ConfigSource;
   };
   /** The wskprops file that was consulted (whether or not it existed). */
@@ -89,9 +92,9 @@ export function resolveConfig(options: ConnectionOptions, environment: ConfigEnv
   const pick = (
     field: 'apihost' | 'auth' | 'namespace',
     option: string | undefined,
-  ): { value: string; source: ConfigSource } | undefined => {
+  ): { value: string; source: FoundSource } | undefined => {
     const [, envName, propName] = SOURCE_NAMES[field];
-    const candidates: [string | undefined, ConfigSource][] = [
+    const candidates: [string | undefined, FoundSource][] = [
       [option, 'options'],
       [environment.env[envName], 'environment'],
       [props.get(propName), 'wskprops'],

@@ -3,7 +3,7 @@ import type openwhisk from 'openwhisk';
 import { retryWhile } from './backoff.js';
 import { isThrottled, toInvocationError } from './classify.js';
 import { systemClock, type Clock } from './clock.js';
-import { describeConfig, processEnvironment, resolveConfig, type ConfigSource } from './config.js';
+import { describeConfig, processEnvironment, resolveConfig, type FoundSource } from './config.js';
 import {
   AbortedError,
   CapacityError,
@@ -81,7 +81,7 @@ export interface MapOptions extends CallOptions {
 /** Which OpenWhisk the executor talks to; for printing and for deploying through the same client. */
 export interface ExecutorTarget {
   /** Where the API host came from, `'local'` for the embedded controller, `'transport'` for a custom one. */
-  readonly source: Exclude<ConfigSource, 'default'> | 'local' | 'transport';
+  readonly source: FoundSource | 'local' | 'transport';
   /** One line, without the key, e.g. `https://host namespace _ (from __OW_API_HOST)`. */
   readonly description: string;
   readonly apihost: string | undefined;
@@ -415,7 +415,7 @@ export class FunctionExecutor {
       } else {
         ({ apihost, auth, namespace } = config);
         target = {
-          source: config.sources.apihost === 'default' ? 'options' : config.sources.apihost,
+          source: config.sources.apihost,
           description: describeConfig(config),
           apihost,
           namespace,
