@@ -137,7 +137,8 @@ export class FunctionExecutor {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #futures: Future[] = [];
-  readonly #listeners = new Set<() => void>();
+  /** The checks of the waits on each future: run when that future's state changes. */
+  readonly #listeners = new Map<Future, Set<() => void>>();
   readonly #waiters = new Set<(error: Error) => void>();
   readonly #closing = new AbortController();
   readonly #counters = { invocations: 0, throttled: 0 };
@@ -243,10 +244,9 @@ export class FunctionExecutor {
     if (firstError !== undefined) {
       const error =
         firstError instanceof ExecutorError ? firstError : toInvocationError(firstError, action, 'map');
-      for (const f of futures) {
-        if (f.status === 'new') controlOf(f).failed(error);
-      }
-      this.#changed();
+      const failed = futures.filter((f) => f.status === 'new');
+      for (const f of failed) controlOf(f).failed(error);
+      this.#changed(...failed);
       throw error;
     }
     return futures;
@@ -430,8 +430,8 @@ export class FunctionExecutor {
         clock: this.#clock,
       }));
     }
-    const poller = new ActivationPoller(transport, this.#clock, this.#settings.poll, () => {
-      this.#changed();
+    const poller = new ActivationPoller(transport, this.#clock, this.#settings.poll, (future) => {
+      this.#changed(future);
     });
     if (this.#closing.signal.aborted) poller.close();
     this.#poller = poller;
@@ -493,7 +493,7 @@ export class FunctionExecutor {
       control.failed(error);
       throw error;
     } finally {
-      this.#changed();
+      this.#changed(future);
     }
   }
 
@@ -514,7 +514,11 @@ export class FunctionExecutor {
       const finish = (error?: Error): void => {
         if (stop.signal.aborted) return;
         stop.abort();
-        this.#listeners.delete(check);
+        for (const future of futures) {
+          const checks = this.#listeners.get(future);
+          checks?.delete(check);
+          if (checks?.size === 0) this.#listeners.delete(future);
+        }
         this.#waiters.delete(finish);
         signal?.removeEventListener('abort', onAbort);
         unwatch();
@@ -533,7 +537,11 @@ export class FunctionExecutor {
         return;
       }
       const unwatch = poller.watch(futures);
-      this.#listeners.add(check);
+      for (const future of futures) {
+        const checks = this.#listeners.get(future) ?? new Set<() => void>();
+        checks.add(check);
+        this.#listeners.set(future, checks);
+      }
       this.#waiters.add(finish);
       signal?.addEventListener('abort', onAbort, { once: true });
       void this.#clock.sleep(timeoutMs, stop.signal).then(() => {
@@ -543,8 +551,11 @@ export class FunctionExecutor {
     });
   }
 
-  #changed(): void {
-    for (const listener of [...this.#listeners]) listener();
+  /** The state of `futures` changed: re-check the waits on them (each once), report progress. */
+  #changed(...futures: Future[]): void {
+    const checks = new Set<() => void>();
+    for (const future of futures) for (const check of this.#listeners.get(future) ?? []) checks.add(check);
+    for (const check of checks) check();
     report(this.#options.onProgress, () => countProgress(this.#futures));
   }
 
