@@ -1,10 +1,11 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { decode, encode } from '../protocol/codec.js';
+import { decode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import type { RunNames } from './names.js';
 import { WakeTimer } from './wake-timer.js';
 import { AckBatcher } from './ack-batcher.js';
+import { publishSigned, watchChannel } from './channel-io.js';
 
 /** Longest wait for the broker to confirm a finished party's last messages. */
 export const CONFIRM_MS = 5000;
@@ -59,29 +60,12 @@ export function drive(options: DriveOptions): Promise<void> {
     let settled = false;
     const acks = new AckBatcher(channel, options.prefetch);
 
-    const onChannelClose = () => {
-      // A lost connection closes its channels first; give its own, more telling event a turn.
-      setImmediate(() => {
-        fail(new BrokerError('the broker closed the channel'));
-      });
-    };
-    const onChannelError = (error: Error) => {
-      fail(new BrokerError(`the broker closed the channel: ${reasonOf(error)}`, { cause: error }));
-    };
-    const onConnectionClose = (error?: Error) => {
-      const why = error === undefined ? 'closed' : reasonOf(error);
-      fail(new BrokerError(`lost the broker connection: ${why}`, { cause: error }));
-    };
-    channel.on('close', onChannelClose);
-    channel.on('error', onChannelError);
-    connection.on('close', onConnectionClose);
+    const unwatch = watchChannel(channel, connection, fail);
 
     const detach = () => {
       wake.stop();
       acks.stop();
-      channel.off('close', onChannelClose);
-      channel.off('error', onChannelError);
-      connection.off('close', onConnectionClose);
+      unwatch();
     };
 
     function fail(error: Error): void {
@@ -113,14 +97,9 @@ export function drive(options: DriveOptions): Promise<void> {
     }
 
     function publish(sends: readonly Send[] | undefined): void {
-      for (const { target, message } of sends ?? []) {
-        const content = encode(message, options.signingKey);
-        const [exchange, routingKey] = options.names.destination(target);
-        channel.publish(exchange, routingKey, content, { persistent: false }, (error: unknown) => {
-          if (error !== null && error !== undefined)
-            fail(new BrokerError(`the broker refused a ${message.k} message`));
-        });
-      }
+      publishSigned(channel, options.names, options.signingKey, sends ?? [], (error) => {
+        if (error !== undefined) fail(error);
+      });
     }
 
     function schedule(): void {

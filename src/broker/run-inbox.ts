@@ -1,10 +1,11 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { activationNonce } from '../protocol/credentials.js';
-import { decode, encode } from '../protocol/codec.js';
+import { decode } from '../protocol/codec.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { AckBatcher } from './ack-batcher.js';
+import { publishSigned, watchChannel } from './channel-io.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames, type RunNames } from './names.js';
 import { declareInbox, declareRunTopology } from './topology.js';
@@ -57,19 +58,21 @@ export class RunInbox {
   private failure: BrokerError | undefined;
   private closed = false;
   private readonly acks: AckBatcher;
+  /** Stops listening for the channel's and the connection's failures. */
+  private readonly unwatch: () => void;
 
   private constructor(
     readonly key: RunInboxKey,
     readonly names: RunNames,
     readonly channel: ConfirmChannel,
-    private readonly connection: ChannelModel,
+    connection: ChannelModel,
     private readonly onRetire: () => void,
   ) {
     this.acks = new AckBatcher(channel, RUN_INBOX_PREFETCH);
     this.queue = this.names.sharedInbox(this.box);
-    channel.on('close', this.onChannelClose);
-    channel.on('error', this.onChannelError);
-    connection.on('close', this.onConnectionClose);
+    this.unwatch = watchChannel(channel, connection, (error) => {
+      this.fail(error);
+    });
   }
 
   /**
@@ -157,19 +160,7 @@ export class RunInbox {
    * @param confirmed - called once per message, with an error if the broker refused it
    */
   publish(sends: readonly Send[], confirmed: (error: BrokerError | undefined) => void): void {
-    for (const { target, message } of sends) {
-      const [exchange, routingKey] = this.names.destination(target);
-      this.channel.publish(
-        exchange,
-        routingKey,
-        encode(message, this.key.signingKey),
-        { persistent: false },
-        (error: unknown) => {
-          const refused = error !== null && error !== undefined;
-          confirmed(refused ? new BrokerError(`the broker refused a ${message.k} message`) : undefined);
-        },
-      );
-    }
+    publishSigned(this.channel, this.names, this.key.signingKey, sends, confirmed);
   }
 
   private static async open(key: RunInboxKey, waitMs: number, onRetire: () => void): Promise<RunInbox> {
@@ -242,22 +233,6 @@ export class RunInbox {
     if (first) this.strays += 1;
   }
 
-  private readonly onChannelClose = (): void => {
-    // A lost connection closes its channels first; give its own, more telling event a turn.
-    setImmediate(() => {
-      this.fail(new BrokerError('the broker closed the channel'));
-    });
-  };
-
-  private readonly onChannelError = (error: Error): void => {
-    this.fail(new BrokerError(`the broker closed the channel: ${reasonOf(error)}`, { cause: error }));
-  };
-
-  private readonly onConnectionClose = (error?: Error): void => {
-    const why = error === undefined ? 'closed' : reasonOf(error);
-    this.fail(new BrokerError(`lost the broker connection: ${why}`, { cause: error }));
-  };
-
   /** Fails every member; the inbox leaves the registry so a later activation opens a fresh one. */
   private fail(error: BrokerError): void {
     if (this.failure !== undefined || this.closed) return;
@@ -270,9 +245,7 @@ export class RunInbox {
 
   private detach(): void {
     this.acks.stop();
-    this.channel.off('close', this.onChannelClose);
-    this.channel.off('error', this.onChannelError);
-    this.connection.off('close', this.onConnectionClose);
+    this.unwatch();
   }
 
   private async close(cleanupMs: number): Promise<void> {
