@@ -9,11 +9,11 @@
 import { randomInt } from 'node:crypto';
 import { connect } from 'amqplib';
 
+import { AckBatcher } from '../broker/ack-batcher.js';
 import { socketOptions } from '../broker/connection.js';
+import { RUN_INBOX_PREFETCH } from '../broker/run-inbox.js';
 import { decode, encode } from '../protocol/codec.js';
 import { MAX_VALUE } from '../protocol/limits.js';
-
-const ACK_EVERY = 128;
 
 function setting(name: string): string {
   const value = process.env[name];
@@ -30,12 +30,13 @@ async function serve(): Promise<void> {
   const connection = await connect(url, socketOptions(new URL(url), 10_000));
   connection.on('error', () => undefined);
   const channel = await connection.createConfirmChannel();
-  await channel.prefetch(ACK_EVERY * 2);
-  let pending = 0;
+  await channel.prefetch(RUN_INBOX_PREFETCH);
+  const acks = new AckBatcher(channel, RUN_INBOX_PREFETCH);
   await channel.consume(
     inbox,
     (delivery) => {
       if (delivery === null) return;
+      acks.add(delivery);
       const decoded = decode(delivery.content, key, run);
       if ('message' in decoded && decoded.message.k === 'grant') {
         const grant = decoded.message;
@@ -51,15 +52,11 @@ async function serve(): Promise<void> {
         } as const;
         channel.publish('', answerTo, encode(append, key), { persistent: false }, () => undefined);
       }
-      pending += 1;
-      if (pending >= ACK_EVERY) {
-        pending = 0;
-        channel.ack(delivery, true);
-      }
     },
     { noAck: false },
   );
   process.on('disconnect', () => {
+    acks.stop();
     void connection.close().finally(() => process.exit(0));
   });
   process.send?.('ready');

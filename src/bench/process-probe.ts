@@ -3,7 +3,9 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 
+import { AckBatcher } from '../broker/ack-batcher.js';
 import { BrokerError, reasonOf, within } from '../broker/errors.js';
+import { RUN_INBOX_PREFETCH } from '../broker/run-inbox.js';
 import { decode, encode } from '../protocol/codec.js';
 import { activationNonce, createRunCredentials } from '../protocol/credentials.js';
 import { fencingToken } from '../protocol/messages.js';
@@ -11,7 +13,6 @@ import { openProbeConnection } from './amqp-probe.js';
 import { percentiles, type Percentiles } from './stats.js';
 
 const now = (): number => performance.now();
-const ACK_EVERY = 128;
 /** The echo peer runs from source under tsx (`npm run bench`) or compiled, like this module. */
 const PEER = fileURLToPath(new URL(`./echo-peer${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
@@ -39,6 +40,7 @@ export async function measureProcessRoundTrip(
     await connection.close().catch(() => undefined);
     throw new BrokerError(`could not open a channel: ${reasonOf(error)}`, { cause: error });
   }
+  const acks = new AckBatcher(channel, RUN_INBOX_PREFETCH);
   try {
     const work = async (): Promise<number[]> => {
       const queue = { durable: true, autoDelete: false, expires: deadlineMs + 60_000 };
@@ -60,18 +62,13 @@ export async function measureProcessRoundTrip(
       const nonce = activationNonce();
       let answered: ((seq: number) => void) | undefined;
       let refused: ((error: Error) => void) | undefined;
-      let pending = 0;
-      await channel.prefetch(ACK_EVERY * 2);
+      await channel.prefetch(RUN_INBOX_PREFETCH);
       await channel.consume(
         fromPeer,
         (delivery: ConsumeMessage | null) => {
           if (delivery === null) return;
+          acks.add(delivery);
           const decoded = decode(delivery.content, key, run);
-          pending += 1;
-          if (pending >= ACK_EVERY) {
-            pending = 0;
-            channel.ack(delivery, true);
-          }
           if ('drop' in decoded) refused?.(new Error(`the echo peer's answer was dropped: ${decoded.drop}`));
           else if (decoded.message.k === 'append') answered?.(decoded.message.seq);
         },
@@ -106,6 +103,7 @@ export async function measureProcessRoundTrip(
     if (p === undefined) throw new Error('no round trip between two processes measured');
     return p;
   } finally {
+    acks.stop();
     if (peer !== undefined) await stopPeer(peer);
     await Promise.all([channel.deleteQueue(toPeer), channel.deleteQueue(fromPeer)]).catch(() => undefined);
     await connection.close().catch(() => undefined);
