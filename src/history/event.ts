@@ -1,10 +1,14 @@
+import type { HistoryValue } from './values.js';
+
 /**
  * One line of a run's JSONL history. Every party records what it did or observed, so that one
  * checker can judge agreement, validity, mutual exclusion, fencing and termination after the fact.
  *
  * `t` is a wall-clock time in milliseconds with sub-millisecond precision
- * (`performance.timeOrigin + performance.now()`). Times from different parties are comparable only
- * when they ran on one machine; the leader's own events always share one clock.
+ * (`performance.timeOrigin + performance.now()`), for people and plots. The checker never orders
+ * events by it: within one party it follows `step`, across parties causality (a token or value that
+ * one party could only have learnt from another's event). Clocks of different processes differ by
+ * milliseconds even on one machine, and one party stamps one time for a whole step, so times tie.
  */
 export type HistoryEvent =
   | StartEvent
@@ -21,6 +25,13 @@ export type HistoryEvent =
 interface BaseEvent {
   readonly runId: string;
   readonly t: number;
+  /**
+   * Position of the event in its recorder's own history, from 0: the order in which the party
+   * recorded its events. The recorder is the activation for leader and slave events, the client for
+   * invoke and end events. Absent in histories written before it existed; the checker then takes a
+   * party's events in file order, which those writers kept.
+   */
+  readonly step?: number;
   /** The OpenWhisk activation that recorded the event, when known. */
   readonly activationId?: string;
 }
@@ -61,7 +72,7 @@ export interface AppendEvent extends BaseEvent {
   readonly seq: number;
   readonly slave: number;
   readonly token: string;
-  readonly value: number;
+  readonly value: HistoryValue;
 }
 
 /** The leader observed the holder's append and made it the next entry of the list. */
@@ -71,7 +82,7 @@ export interface CommitEvent extends BaseEvent {
   readonly seq: number;
   readonly slave: number;
   readonly token: string;
-  readonly value: number;
+  readonly value: HistoryValue;
   /** Index of the entry in the list (equals the number of earlier commits). */
   readonly position: number;
 }
@@ -92,7 +103,7 @@ export interface ReturnEvent extends BaseEvent {
   readonly actor: 'leader' | 'slave';
   readonly slave?: number;
   readonly ok: boolean;
-  readonly list?: readonly number[];
+  readonly list?: readonly HistoryValue[];
   readonly error?: string;
 }
 

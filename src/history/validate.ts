@@ -20,6 +20,8 @@ export function toHistoryEvent(value: unknown): HistoryEvent {
   requireField(value, 'runId', isNonEmptyString, 'a non-empty string');
   requireField(value, 't', isFiniteNumber, 'a finite number');
   optionalField(value, 'activationId', isNonEmptyString, 'a non-empty string');
+  // Optional so that histories written before it existed still load (see HistoryEvent's `step`).
+  optionalField(value, 'step', isIndex, 'a non-negative integer');
   for (const [name, rule] of Object.entries(fields)) {
     if (rule.optional) optionalField(value, name, rule.check, rule.expected);
     else requireField(value, name, rule.check, rule.expected);
@@ -65,7 +67,7 @@ const END_STATUSES = [
   'timeout',
 ];
 
-/** Required and optional fields of each event type, beyond runId, t and activationId. */
+/** Required and optional fields of each event type, beyond runId, t, step and activationId. */
 const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
   start: { actor: role, slave: optionalIndex },
   request: { actor: actor('slave'), slave: index },

@@ -397,7 +397,8 @@ export class LeaderMachine {
     out.push({ target, message });
   }
 
+  /** The base of the next event: each is pushed onto `history` as soon as it is made. */
   private base(now: number): EventBase {
-    return eventBase(this.config, now);
+    return eventBase(this.config, now, this.history.length);
   }
 }

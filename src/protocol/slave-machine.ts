@@ -384,7 +384,8 @@ export class SlaveMachine {
     this.result = { ok: false, code, error: `slave ${this.config.id}: ${error}` };
   }
 
+  /** The base of the next event: each is pushed onto `history` as soon as it is made. */
   private base(now: number): EventBase {
-    return eventBase(this.config, now);
+    return eventBase(this.config, now, this.history.length);
   }
 }
