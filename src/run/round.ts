@@ -110,19 +110,27 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       role,
       runId,
       t: now(),
+      step: clientEvents.length,
       ...(slave === undefined ? {} : { slave }),
       ...(future.activationId === undefined ? {} : { activationId: future.activationId }),
     };
     clientEvents.push(event);
   };
-  const ended = (role: 'leader' | 'slave', future: ResponseFuture<object>, slave?: number): void => {
+  /** `error` is what the wait threw: a timed-out wait sets no error on the future, so read it here. */
+  const ended = (
+    role: 'leader' | 'slave',
+    future: ResponseFuture<object>,
+    slave?: number,
+    error?: unknown,
+  ): void => {
     const event: EndEvent = {
       type: 'end',
       actor: 'client',
       role,
       runId,
       t: now(),
-      status: endStatus(future),
+      step: clientEvents.length,
+      status: endStatus(error),
       ...(slave === undefined ? {} : { slave }),
       ...(future.activationId === undefined ? {} : { activationId: future.activationId }),
     };
@@ -169,7 +177,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
         if (typeof checked === 'string') error = new Error(checked);
         else return { result: checked };
       } catch (caught) {
-        ended('slave', future, id);
+        ended('slave', future, id, caught);
         failedHistory.push(...historyOfFailure(caught));
         error = caught;
       }
@@ -199,7 +207,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       ended('leader', leader);
       return { ok: true as const, result };
     } catch (error) {
-      ended('leader', leader);
+      ended('leader', leader, undefined, error);
       failedHistory.push(...historyOfFailure(error));
       note(`leader failed: ${oneLine(error)}`);
       return { ok: false as const, error: oneLine(error) };
@@ -290,8 +298,7 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function endStatus(future: ResponseFuture<object>): EndEvent['status'] {
-  const error = future.error;
+function endStatus(error: unknown): EndEvent['status'] {
   if (error === undefined) return 'success';
   if (error instanceof ActivationError) return error.status;
   if (error instanceof ExecutorTimeoutError) return 'timeout';

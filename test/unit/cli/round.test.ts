@@ -12,7 +12,12 @@ const KEY = 'stub-signing-key-never-shown';
  * A transport stub standing in for OpenWhisk: slaves return LIST, except those in `failing` (id → count),
  * whose first `count` attempts end in an application error. Records are available at once.
  */
-function stubTransport(behaviour: { failing: Map<number, number>; leaderFails?: boolean }): {
+function stubTransport(behaviour: {
+  failing: Map<number, number>;
+  leaderFails?: boolean;
+  /** Slaves whose activation never finishes: their record never appears. */
+  running?: Set<number>;
+}): {
   transport: WhiskTransport;
   invocations: { action: string; params: Readonly<Record<string, unknown>> }[];
 } {
@@ -52,6 +57,8 @@ function stubTransport(behaviour: { failing: Map<number, number>; leaderFails?: 
       return Promise.resolve(activationId);
     },
     getActivation(activationId) {
+      const id = invocations[Number(activationId.slice('act'.length)) - 1]?.params.id;
+      if (typeof id === 'number' && behaviour.running?.has(id) === true) return Promise.resolve(undefined);
       return Promise.resolve(records.get(activationId));
     },
   };
@@ -154,6 +161,30 @@ describe('runRound (against a transport stub)', () => {
     expect(ends.map((e) => (e.type === 'end' ? e.status : ''))).to.deep.equal([
       'application error',
       'application error',
+    ]);
+  });
+
+  it("records a slave whose wait timed out as 'timeout' in the history, not 'success'", async () => {
+    const { transport } = stubTransport({ failing: new Map(), running: new Set([1]) });
+    const report = await withExecutor(transport, (executor) =>
+      runRound({
+        executor,
+        n: 3,
+        amqpUrl: 'amqp://broker',
+        waitMs: 200,
+        coordination: stubCoordination(),
+        history: true,
+      }),
+    );
+    expect(report.failed.map((f) => f.id)).to.deep.equal([1]);
+    const ends = (report.history ?? []).flatMap((e) =>
+      e.type === 'end' ? [[e.role, e.slave, e.status]] : [],
+    );
+    expect(ends).to.have.deep.members([
+      ['leader', undefined, 'success'],
+      ['slave', 0, 'success'],
+      ['slave', 1, 'timeout'],
+      ['slave', 2, 'success'],
     ]);
   });
 
