@@ -1,6 +1,7 @@
-import { at, slaveName } from '../describe.js';
+import { at, partyName } from '../describe.js';
 import type { Finding } from '../report.js';
 import { groupBy, returnedLists, type RunView } from '../run-view.js';
+import { sameValue, showValue, valueKey } from '../values.js';
 
 /**
  * Fencing: no grant that was revoked is committed (before or after its revocation), and no value
@@ -12,9 +13,9 @@ export function checkFencing(run: RunView): Finding[] {
 
 function committedRevocations(run: RunView): Finding[] {
   const findings: Finding[] = [];
-  const commitsBySeq = groupBy(run.commits, (c) => c.seq);
+  const commitsByToken = groupBy(run.commits, (c) => c.token);
   for (const revoke of run.revokes) {
-    for (const c of commitsBySeq.get(revoke.seq) ?? []) {
+    for (const c of commitsByToken.get(revoke.token) ?? []) {
       findings.push({
         seq: c.seq,
         slave: c.slave,
@@ -31,29 +32,29 @@ function committedRevocations(run: RunView): Finding[] {
 }
 
 function fencedValuesInLists(run: RunView): Finding[] {
-  const revoked = new Set(run.revokes.map((r) => `${r.seq}/${r.token}`));
+  const revoked = new Set(run.revokes.map((r) => r.token));
   // Values appended under revoked grants, by value: a list entry is checked with one lookup.
   const fenced = groupBy(
-    run.appends.filter((a) => revoked.has(`${a.seq}/${a.token}`)),
-    (a) => a.value,
+    run.appends.filter((a) => revoked.has(a.token)),
+    (a) => valueKey(a.value),
   );
   if (fenced.size === 0) return [];
   const committed = run.commitAtPosition;
   const findings: Finding[] = [];
-  for (const { slave, list } of returnedLists(run)) {
-    for (const [position, value] of list.entries()) {
+  for (const returned of returnedLists(run)) {
+    for (const [position, value] of returned.list.entries()) {
       const expected = committed.get(position)?.value;
-      if (expected === value) continue;
-      for (const a of fenced.get(value) ?? []) {
+      if (expected !== undefined && sameValue(expected, value)) continue;
+      for (const a of fenced.get(valueKey(value)) ?? []) {
         findings.push({
           seq: a.seq,
           slave: a.slave,
           position,
           message:
-            `${slaveName(slave)}'s list holds ${value} at position ${position}, the value slave ${a.slave} ` +
-            `appended under revoked seq ${a.seq}`,
-          expected: expected === undefined ? 'no entry' : String(expected),
-          seen: String(value),
+            `${partyName(returned)}'s list holds ${showValue(value)} at position ${position}, the value ` +
+            `slave ${a.slave} appended under revoked seq ${a.seq}`,
+          expected: expected === undefined ? 'no entry' : showValue(expected),
+          seen: showValue(value),
         });
       }
     }

@@ -1,24 +1,28 @@
-import type { AppendEvent, CommitEvent, GrantEvent } from '../event.js';
+import type { AppendEvent, CommitEvent } from '../event.js';
 import { isValidValue, MAX_VALUE } from '../../protocol/limits.js';
-import { slaveName } from '../describe.js';
+import { partyName } from '../describe.js';
 import type { Finding } from '../report.js';
-import { groupBy, returnedLists, type RunView } from '../run-view.js';
+import { groupBy, returnedLists, type LeaderDecision, type RunView } from '../run-view.js';
+import { sameValue, showValue, type HistoryValue } from '../values.js';
+import { wholeSlaveHistories } from './lost-history.js';
+import { holderWindows } from './windows.js';
 
 /**
- * Validity: each commit matches its grant (slave and token) and the holder's own append; values are
- * integers in 0..1000; positions 0..k-1 are committed once each; a slave is committed at most once;
- * every entry of every returned list is the committed value of its position.
+ * Validity: each commit follows its grant in the leader's record and matches it (slave and token)
+ * and the holder's own append; values are integers in 0..1000; the k-th commit the leader recorded
+ * fills position k; positions 0..k-1 are committed once each; a slave is committed at most once;
+ * every entry of every returned list (the leader's included) is the committed value of its position.
  */
 export function checkValidity(run: RunView): Finding[] {
   const context: CommitContext = {
-    grants: run.grantBySeq,
-    recorders: new Set(
-      run.events.flatMap((e) => (e.actor === 'slave' && e.slave !== undefined ? [e.slave] : [])),
-    ),
-    appendsBySeq: groupBy(run.appends, (a) => a.seq),
+    run,
+    wholeHistory: wholeSlaveHistories(run),
+    appendsByToken: groupBy(run.appends, (a) => a.token),
   };
   return [
     ...run.commits.flatMap((c) => commitProblems(c, context)),
+    ...run.leaderLogs.flatMap(commitsBeforeGrants),
+    ...run.leaderLogs.flatMap(positionsOutOfOrder),
     ...positionProblems(run),
     ...duplicateSlaves(run),
     ...listProblems(run),
@@ -26,10 +30,10 @@ export function checkValidity(run: RunView): Finding[] {
 }
 
 interface CommitContext {
-  readonly grants: ReadonlyMap<number, GrantEvent>;
-  /** Slaves that recorded events of their own. */
-  readonly recorders: ReadonlySet<number>;
-  readonly appendsBySeq: ReadonlyMap<number, AppendEvent[]>;
+  readonly run: RunView;
+  /** Whether every activation of a slave handed over its history (a killed one does not). */
+  readonly wholeHistory: (slave: number) => boolean;
+  readonly appendsByToken: ReadonlyMap<string, AppendEvent[]>;
 }
 
 function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
@@ -38,12 +42,12 @@ function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
   if (!isValidValue(c.value)) {
     problems.push({
       ...base,
-      message: `commit of seq ${c.seq} holds ${c.value}, not an integer in 0..${MAX_VALUE}`,
+      message: `commit of seq ${c.seq} holds ${showValue(c.value)}, not an integer in 0..${MAX_VALUE}`,
       expected: `an integer in 0..${MAX_VALUE}`,
-      seen: String(c.value),
+      seen: showValue(c.value),
     });
   }
-  const grant = context.grants.get(c.seq);
+  const grant = context.run.grantBySeq.get(c.seq);
   if (grant === undefined) {
     problems.push({
       ...base,
@@ -61,28 +65,67 @@ function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
       seen: `slave ${c.slave} with token ${c.token}`,
     });
   }
-  // A slave that died after appending leaves no events of its own; only a slave that recorded
-  // anything can be held to having recorded its append.
-  if (!context.recorders.has(c.slave)) return problems;
-  const appends = (context.appendsBySeq.get(c.seq) ?? []).filter(
-    (a) => a.slave === c.slave && a.token === c.token,
+  const appends = (context.appendsByToken.get(c.token) ?? []).filter(
+    (a) => a.slave === c.slave && a.seq === c.seq,
   );
   if (appends.length === 0) {
+    // Only a slave whose whole history is here can be held to having recorded its append.
+    if (!context.wholeHistory(c.slave)) return problems;
     problems.push({
       ...base,
       message: `slave ${c.slave} recorded no append under seq ${c.seq} (token ${c.token}), yet it was committed`,
       expected: `an append by slave ${c.slave}`,
       seen: 'none',
     });
-  } else if (!appends.some((a) => a.value === c.value)) {
+  } else if (!appends.every((a) => sameValue(a.value, c.value))) {
     problems.push({
       ...base,
       message: `the committed value of seq ${c.seq} is not the one slave ${c.slave} appended`,
-      expected: appends.map((a) => a.value).join(' or '),
-      seen: String(c.value),
+      expected: appends.map((a) => showValue(a.value)).join(' and '),
+      seen: showValue(c.value),
     });
   }
   return problems;
+}
+
+/** A commit the leader recorded before the grant it carries the token of (for the last grant too). */
+function commitsBeforeGrants(log: readonly LeaderDecision[]): Finding[] {
+  const problems: Finding[] = [];
+  const grantedAt = new Map<string, number>();
+  for (const [index, e] of log.entries()) if (e.type === 'grant') grantedAt.set(e.token, index);
+  for (const { release: e, index } of holderWindows(log).unmatched) {
+    if (e.type !== 'commit') continue;
+    const grant = grantedAt.get(e.token);
+    if (grant === undefined || grant < index) continue;
+    problems.push({
+      seq: e.seq,
+      slave: e.slave,
+      position: e.position,
+      message: `the leader recorded the commit of seq ${e.seq} before its grant`,
+      expected: `the grant of seq ${e.seq} first`,
+      seen: 'the commit first',
+    });
+  }
+  return problems;
+}
+
+/** The list's position of a commit is the number of commits the leader recorded before it. */
+function positionsOutOfOrder(log: readonly LeaderDecision[]): Finding[] {
+  const commits = log.filter((e) => e.type === 'commit');
+  return commits.flatMap((c, index) =>
+    c.position === index
+      ? []
+      : [
+          {
+            seq: c.seq,
+            slave: c.slave,
+            position: c.position,
+            message: `the commit of seq ${c.seq} is the leader's commit number ${index} but fills position ${c.position}`,
+            expected: `position ${index}`,
+            seen: `position ${c.position}`,
+          },
+        ],
+  );
 }
 
 function positionProblems(run: RunView): Finding[] {
@@ -141,45 +184,54 @@ function duplicateSlaves(run: RunView): Finding[] {
 function listProblems(run: RunView): Finding[] {
   const problems: Finding[] = [];
   const committed = run.commitAtPosition;
-  for (const { slave, list } of returnedLists(run)) {
+  for (const returned of returnedLists(run)) {
+    const { slave, list } = returned;
     const who = slave === undefined ? {} : { slave };
+    const party = partyName(returned);
     for (const [position, value] of list.entries()) {
-      const commit = committed.get(position);
-      if (commit === undefined) {
-        problems.push({
-          ...who,
-          position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, where nothing was committed`,
-          expected: 'no entry',
-          seen: String(value),
-        });
-      } else if (commit.value !== value) {
-        problems.push({
-          ...who,
-          position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, but slave ${commit.slave}'s committed value is ${commit.value}`,
-          expected: String(commit.value),
-          seen: String(value),
-        });
-      } else if (!isValidValue(value)) {
-        problems.push({
-          ...who,
-          position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, not an integer in 0..${MAX_VALUE}`,
-          expected: `an integer in 0..${MAX_VALUE}`,
-          seen: String(value),
-        });
-      }
+      const problem = entryProblem(party, position, value, committed.get(position));
+      if (problem !== undefined) problems.push({ ...who, position, ...problem });
     }
     if (list.length < committed.size) {
       problems.push({
         ...who,
         position: list.length,
-        message: `${slaveName(slave)} returned ${list.length} entries, but ${committed.size} were committed`,
+        message: `${party} returned ${list.length} entries, but ${committed.size} were committed`,
         expected: `${committed.size} entries`,
         seen: `${list.length} entries`,
       });
     }
   }
   return problems;
+}
+
+function entryProblem(
+  party: string,
+  position: number,
+  value: HistoryValue,
+  commit: CommitEvent | undefined,
+): Omit<Finding, 'position' | 'slave'> | undefined {
+  const shown = showValue(value);
+  if (commit === undefined) {
+    return {
+      message: `${party} returned ${shown} at position ${position}, where nothing was committed`,
+      expected: 'no entry',
+      seen: shown,
+    };
+  }
+  if (!sameValue(commit.value, value)) {
+    return {
+      message: `${party} returned ${shown} at position ${position}, but slave ${commit.slave}'s committed value is ${showValue(commit.value)}`,
+      expected: showValue(commit.value),
+      seen: shown,
+    };
+  }
+  if (!isValidValue(value)) {
+    return {
+      message: `${party} returned ${shown} at position ${position}, not an integer in 0..${MAX_VALUE}`,
+      expected: `an integer in 0..${MAX_VALUE}`,
+      seen: shown,
+    };
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import type { CommitEvent, HistoryEvent } from '../../../src/history/event.js';
+import { recorderOf } from '../../../src/history/run-view.js';
 
 /** How a simulated run goes. */
 export interface SimulateOptions {
@@ -11,6 +12,11 @@ export interface SimulateOptions {
   readonly killed?: readonly number[];
   /** Slaves paused past their lease: revoked, then they append late (fenced) and return. */
   readonly zombies?: readonly number[];
+  /**
+   * Slaves whose activation appended and was committed, then was killed (its history dies with it);
+   * the client invokes the slave again, and the new activation returns the list.
+   */
+  readonly killedAfterAppend?: readonly number[];
   /** First time stamp. Default: 1000. */
   readonly t0?: number;
 }
@@ -138,7 +144,7 @@ export function simulateRun(options: SimulateOptions): HistoryEvent[] {
     });
   }
   t += 0.5;
-  events.push({ type: 'return', actor: 'leader', ok: true, runId, t, activationId: leaderId });
+  events.push({ type: 'return', actor: 'leader', ok: true, list, runId, t, activationId: leaderId });
   t += 0.5;
   events.push({
     type: 'end',
@@ -149,9 +155,10 @@ export function simulateRun(options: SimulateOptions): HistoryEvent[] {
     t,
     activationId: leaderId,
   });
+  const lost = new Set(options.killedAfterAppend ?? []);
   for (let i = 0; i < options.n; i++) {
     t += 0.25;
-    const status = killed.has(i) ? 'action developer error' : 'success';
+    const status = killed.has(i) || lost.has(i) ? 'action developer error' : 'success';
     events.push({
       type: 'end',
       actor: 'client',
@@ -163,7 +170,38 @@ export function simulateRun(options: SimulateOptions): HistoryEvent[] {
       activationId: slaveId(i),
     });
   }
-  return events.sort((a, b) => a.t - b.t);
+  for (const slave of lost) {
+    const retry = `${slaveId(slave)}-retry`;
+    const own = { runId, activationId: retry } as const;
+    const at = () => (t += 0.25);
+    events.push(
+      { ...own, type: 'invoke', actor: 'client', role: 'slave', slave, t: at() },
+      { ...own, type: 'start', actor: 'slave', slave, t: at() },
+      { ...own, type: 'request', actor: 'slave', slave, t: at() },
+      { ...own, type: 'return', actor: 'slave', slave, ok: true, list: [...list], t: at() },
+      { ...own, type: 'end', actor: 'client', role: 'slave', slave, status: 'success', t: at() },
+    );
+  }
+  // The killed activations' own events died with them; the client's events about them remain.
+  const lostIds = new Set([...lost].map(slaveId));
+  const recorded = events.filter(
+    (e) => e.actor === 'client' || e.activationId === undefined || !lostIds.has(e.activationId),
+  );
+  return withSteps(recorded.sort((a, b) => a.t - b.t));
+}
+
+/**
+ * Numbers each party's events in the order given, as the parties do when they record: `step` is the
+ * number of events the same recorder recorded before.
+ */
+export function withSteps(events: readonly HistoryEvent[]): HistoryEvent[] {
+  const counts = new Map<string, number>();
+  return events.map((e) => {
+    const recorder = recorderOf(e);
+    const step = counts.get(recorder) ?? 0;
+    counts.set(recorder, step + 1);
+    return { ...e, step };
+  });
 }
 
 /** A small seeded generator, so that every failure can be replayed. */

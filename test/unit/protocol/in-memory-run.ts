@@ -32,6 +32,8 @@ export interface SimulationOptions {
 export interface SimulationResult {
   readonly outcomes: Map<number, SlaveOutcome | undefined>;
   readonly leader: LeaderMachine;
+  /** The slave machines that started, by id (a killed one included, stopped where it died). */
+  readonly slaves: ReadonlyMap<number, SlaveMachine>;
   /** Messages dropped by the leader and all slaves together. */
   readonly dropped: number;
 }
@@ -143,7 +145,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     for (let i = 0; i < times; i++) deliver(name, content);
   }
   const dropped = [...slaves.values()].reduce((sum, s) => sum + s.dropped, leader.dropped);
-  return { outcomes: new Map([...slaves].map(([id, s]) => [id, s.outcome])), leader, dropped };
+  return { outcomes: new Map([...slaves].map(([id, s]) => [id, s.outcome])), leader, slaves, dropped };
 
   function deliver(queue: string, content: Buffer): void {
     if (queue === 'leader') {
