@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command.historyFile !== undefined) {
     const events = report.history ?? [];
     await writeHistoryFile(command.historyFile, events);
-    const check = checkHistory(events, { sharedClock: local, runId: report.runId });
+    const check = checkHistory(events, { runId: report.runId });
     extra.history = { file: command.historyFile, events: events.length, checkPassed: check.passed };
     if (!check.passed) {
       ok = false;

@@ -4,7 +4,7 @@
  *
  *   const r = await runRound({ n: 10, slavesPerProcess: 1, leaderDelayMs: 1000 });
  *   r.slaves  // one result per slave id (or the ActionProcessError of a killed process)
- *   r.history // every party's events, for checkHistory(r.history, { sharedClock: true })
+ *   r.history // every party's events, for checkHistory(r.history)
  */
 import { createRunCredentials } from '../../src/protocol/credentials.js';
 import type { HistoryEvent } from '../../src/history/event.js';

@@ -31,7 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LEASE_MS = 3000;
 
 function expectCheckerPasses(report: RoundReport): void {
-  const check = checkHistory(report.history ?? [], { sharedClock: true, runId: report.runId });
+  const check = checkHistory(report.history ?? [], { runId: report.runId });
   const failures = check.runs.flatMap((r) => r.properties.flatMap((p) => p.violations.map((v) => v.message)));
   expect(failures).to.deep.equal([]);
   expect(check.passed).to.equal(true);
@@ -46,7 +46,7 @@ function expectCheckerReportsMissingLeader(report: RoundReport): void {
   expect(history.filter((e) => e.actor === 'leader')).to.deep.equal([]);
   const appends = history.filter((e) => e.type === 'append').length;
   expect(appends).to.be.above(0);
-  const check = checkHistory(history, { sharedClock: true, runId: report.runId });
+  const check = checkHistory(history, { runId: report.runId });
   const failures = check.runs.flatMap((r) => r.properties.flatMap((p) => p.violations.map((v) => v.message)));
   expect(failures).to.deep.equal([
     `leader history missing: the leader recorded no events (killed?), so the ${appends} slave append(s) cannot be matched to grants`,

@@ -35,7 +35,7 @@ const historyOf = (...results: Result[]) =>
   results.flatMap((r) => (r.history as HistoryEvent[] | undefined) ?? []);
 
 function expectCheckerPasses(history: HistoryEvent[], runId: string): void {
-  const report = checkHistory(history, { sharedClock: true, runId });
+  const report = checkHistory(history, { runId });
   const failures = report.runs.flatMap((r) =>
     r.properties.flatMap((p) => p.violations.map((v) => v.message)),
   );

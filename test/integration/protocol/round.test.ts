@@ -25,7 +25,7 @@ function expectAgreedRun(r: RoundResult, n: number): void {
     expect(first[position]).to.equal(value);
   });
   expect(new Set(r.slaves.map((s) => (s as { position: number }).position)).size).to.equal(n);
-  const report = checkHistory(r.history, { sharedClock: true, runId: r.runId });
+  const report = checkHistory(r.history, { runId: r.runId });
   const failures = report.runs.flatMap((run) =>
     run.properties.flatMap((p) => p.violations.map((v) => v.message)),
   );

@@ -57,7 +57,7 @@ describe('checkHistory', () => {
   describe('correct runs', () => {
     for (const n of [1, 5, 50]) {
       it(`passes every property for a run of ${n} slaves`, () => {
-        const report = checkHistory(simulateRun({ n, seed: n }), { sharedClock: true });
+        const report = checkHistory(simulateRun({ n, seed: n }));
         expect(failedProperties(report)).to.deep.equal([]);
         expect(report.passed).to.be.true;
         expect(report.runs).to.have.length(1);
@@ -67,7 +67,7 @@ describe('checkHistory', () => {
     }
 
     it('passes a run where a slave died holding the grant and one came back as a fenced zombie', () => {
-      const report = checkHistory(simulateRun({ n: 6, killed: [2], zombies: [4] }), { sharedClock: true });
+      const report = checkHistory(simulateRun({ n: 6, killed: [2], zombies: [4] }));
       expect(failedProperties(report)).to.deep.equal([]);
       expect(report.runs[0]!.summary).to.include({ grants: 6, commits: 4, revokes: 2 });
     });

@@ -13,7 +13,7 @@ describe('checkHistory: a leader that recorded nothing', () => {
   it('reports one finding under Validity instead of one violation per append', () => {
     const events = withoutLeader(simulateRun({ n: 4 }));
     expect(events.filter((e) => e.type === 'append')).to.have.length(4);
-    const report = checkHistory(events, { sharedClock: true });
+    const report = checkHistory(events);
     expect(report.passed).to.equal(false);
     const found = report.runs.flatMap((r) => r.properties.flatMap((p) => p.violations));
     expect(found.map((v) => [v.property, v.message])).to.deep.equal([
