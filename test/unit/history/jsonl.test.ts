@@ -49,6 +49,12 @@ describe('JSONL history', () => {
     expect(parseHistory('\n' + text.replace('\n', '\n\n  \n'))).to.deep.equal(events);
   });
 
+  it('loads events without a step, as written before steps existed', () => {
+    const [event] = parseHistory(GRANT);
+    expect(event).to.include({ type: 'grant', seq: 0 }).and.not.have.property('step');
+    expect(parseHistory(GRANT.replace('"t":1', '"t":1,"step":4'))[0]).to.have.property('step', 4);
+  });
+
   it('keeps fields it does not know, so newer writers still load', () => {
     const [event] = parseHistory(GRANT.replace('}', ',"epoch":3}'));
     expect(event).to.have.property('epoch', 3);
@@ -73,6 +79,11 @@ describe('JSONL history', () => {
       'a time that is not a number',
       GRANT.replace('"t":1', '"t":null'),
       /line 2: field "t" must be a finite number/,
+    ],
+    [
+      'a step that is not a whole number',
+      GRANT.replace('"t":1', '"t":1,"step":1.5'),
+      /line 2: field "step" must be a non-negative integer when present/,
     ],
     [
       'a list holding a string',
