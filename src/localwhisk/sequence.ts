@@ -5,9 +5,12 @@ import type { EntityStore } from './entity-store.js';
 import { HttpError } from './errors.js';
 import { isSequence, SEQUENCE_LIMIT } from './exec.js';
 
-/** Atomic actions a sequence (with the sequences nested in it) has started; bounds cycles made by updates. */
+/**
+ * Components a sequence (with the sequences nested in it) has started. Nested sequences count too, so a
+ * cycle made by later updates ends at the limit instead of recursing forever.
+ */
 export interface SequenceBudget {
-  atomic: number;
+  started: number;
 }
 
 /** One sequence invocation. */
@@ -43,7 +46,7 @@ export async function runSequence(
   const { sequence } = run;
   if (!isSequence(sequence.exec)) throw new Error('not a sequence');
   const start = Date.now();
-  const budget = run.parent?.budget ?? { atomic: 0 };
+  const budget = run.parent?.budget ?? { started: 0 };
   const ids: string[] = [];
   let input = run.params;
   let response: Response = { ...STATUS_OF.success, success: true, result: input };
@@ -59,7 +62,7 @@ export async function runSequence(
       response = applicationError(componentMissing);
       break;
     }
-    if (!isSequence(resolved.action.exec) && ++budget.atomic > SEQUENCE_LIMIT) {
+    if (++budget.started > SEQUENCE_LIMIT) {
       response = applicationError(sequenceTooLong);
       break;
     }
