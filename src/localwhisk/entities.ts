@@ -154,7 +154,8 @@ function bindingOf(value: unknown, previous: PackageDoc['binding']): PackageDoc[
   return { namespace: value['namespace'], name: value['name'] };
 }
 
-function jsonObject(body: unknown): Record<string, unknown> {
+/** The body of a PUT as an object; 400 otherwise. */
+export function jsonObject(body: unknown): Record<string, unknown> {
   if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
   return body;
 }

@@ -1,4 +1,4 @@
-import { commonFields, type EntityDoc } from './entities.js';
+import { commonFields, jsonObject, type EntityDoc } from './entities.js';
 import { HttpError } from './errors.js';
 import { parseEntityName, pathAndName, type EntityName } from './names.js';
 import type { RuleStatus } from './triggers.js';
@@ -23,14 +23,14 @@ export function ruleFromBody(
   where: { namespace: string; name: string },
   previous: RuleDoc | undefined,
 ): RuleDoc {
-  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
-  const trigger = reference(body, 'trigger', where.namespace) ?? previous?.trigger;
-  const action = reference(body, 'action', where.namespace) ?? previous?.action;
+  const fields = jsonObject(body);
+  const trigger = reference(fields, 'trigger', where.namespace) ?? previous?.trigger;
+  const action = reference(fields, 'action', where.namespace) ?? previous?.action;
   if (trigger === undefined || action === undefined) {
     throw new HttpError(400, 'rule requires a valid trigger and a valid action');
   }
   if (trigger.packageName !== undefined) throw new HttpError(400, 'a trigger cannot be in a package');
-  return { ...commonFields(body, where.namespace, where.name, previous), trigger, action };
+  return { ...commonFields(fields, where.namespace, where.name, previous), trigger, action };
 }
 
 /** The rule as the REST API shows it, with the status its trigger holds for it. */

@@ -1,7 +1,5 @@
-import { commonFields, type EntityDoc } from './entities.js';
-import { HttpError } from './errors.js';
+import { commonFields, jsonObject, type EntityDoc } from './entities.js';
 import { pathAndName, type EntityName } from './names.js';
-import { isRecord } from '../is-record.js';
 
 export type RuleStatus = 'active' | 'inactive';
 
@@ -22,9 +20,9 @@ export function triggerFromBody(
   where: { namespace: string; name: string },
   previous: TriggerDoc | undefined,
 ): TriggerDoc {
-  if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
+  const fields = jsonObject(body);
   return {
-    ...commonFields(body, where.namespace, where.name, previous),
+    ...commonFields(fields, where.namespace, where.name, previous),
     rules: previous?.rules ?? new Map<string, RuleLink>(),
   };
 }
