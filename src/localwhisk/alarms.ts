@@ -19,12 +19,19 @@ export interface AlarmHost {
 
 type DeleteAfterFire = 'false' | 'true' | 'rules';
 
+/** The alarms feeds: a cron schedule, one date, or every N minutes. */
+export type AlarmKind = 'alarm' | 'once' | 'interval';
+
+/** How long after its creation an interval alarm without `startDate` first fires, as the provider does. */
+const INTERVAL_START_DELAY_MS = 30_000;
+
 /** An alarm's settings as the feed's READ shows them under `config`. */
 interface AlarmConfig {
   name: string;
   namespace: string;
   payload: Record<string, unknown>;
   cron?: string;
+  minutes?: number;
   date?: string;
   startDate?: string;
   stopDate?: string;
@@ -85,8 +92,8 @@ export class AlarmService {
 
   constructor(private readonly host: AlarmHost) {}
 
-  /** The feed action for `alarm` (cron) or `once` (date). */
-  feed(kind: 'alarm' | 'once'): NativeAction {
+  /** The feed action for `alarm` (cron), `once` (date) or `interval` (minutes). */
+  feed(kind: AlarmKind): NativeAction {
     return (params, caller) => Promise.resolve(this.handle(kind, params, caller));
   }
 
@@ -100,7 +107,7 @@ export class AlarmService {
     for (const key of [...this.alarms.keys()]) this.remove(key);
   }
 
-  private handle(kind: 'alarm' | 'once', params: Record<string, unknown>, caller: string): NativeOutcome {
+  private handle(kind: AlarmKind, params: Record<string, unknown>, caller: string): NativeOutcome {
     try {
       return { ok: true, result: this.lifecycle(kind, params, caller) };
     } catch (error) {
@@ -110,7 +117,7 @@ export class AlarmService {
   }
 
   private lifecycle(
-    kind: 'alarm' | 'once',
+    kind: AlarmKind,
     params: Record<string, unknown>,
     caller: string,
   ): Record<string, unknown> {
@@ -170,7 +177,7 @@ export class AlarmService {
   }
 
   private createConfig(
-    kind: 'alarm' | 'once',
+    kind: AlarmKind,
     params: Record<string, unknown>,
     namespace: string,
     name: string,
@@ -184,12 +191,23 @@ export class AlarmService {
         config.deleteAfterFire = deleteAfterFire(params['deleteAfterFire']);
       return config;
     }
-    if (params['cron'] === undefined)
-      throw new FeedError('alarms trigger feed is missing the cron parameter');
-    config.cron = checkCron(params['cron']);
+    if (kind === 'interval') {
+      config.minutes = minutesOf(params['minutes']);
+    } else {
+      if (params['cron'] === undefined)
+        throw new FeedError('alarms trigger feed is missing the cron parameter');
+      config.cron = checkCron(params['cron']);
+    }
     if (params['startDate'] !== undefined) config.startDate = futureDate(params['startDate'], 'startDate');
+    else if (kind === 'interval') {
+      config.startDate = new Date(Date.now() + INTERVAL_START_DELAY_MS).toISOString();
+    }
     if (params['maxTriggers'] !== undefined && params['stopDate'] !== undefined) {
-      throw new FeedError('maxTriggers is not allowed when the stopDate parameter is specified');
+      throw new FeedError(
+        kind === 'interval'
+          ? 'maxTriggers is not supported for the interval trigger feed'
+          : 'maxTriggers is not allowed when the stopDate parameter is specified',
+      );
     }
     if (params['stopDate'] !== undefined) {
       config.stopDate = futureDate(params['stopDate'], 'stopDate', config.startDate);
@@ -219,7 +237,11 @@ export class AlarmService {
         changed = true;
       }
     } else {
-      if (params['cron'] !== undefined) {
+      if (previous.minutes !== undefined && params['minutes'] !== undefined) {
+        config.minutes = minutesOf(params['minutes']);
+        changed = true;
+      }
+      if (previous.cron !== undefined && params['cron'] !== undefined) {
         config.cron = checkCron(params['cron']);
         changed = true;
       }
@@ -243,8 +265,10 @@ export class AlarmService {
       mode: '5-or-6-parts' as const,
       ...(config.startDate === undefined ? {} : { startAt: new Date(config.startDate) }),
       ...(config.stopDate === undefined ? {} : { stopAt: new Date(config.stopDate) }),
+      // Every second from startDate, but at least `minutes` apart: every N minutes from the start.
+      ...(config.minutes === undefined ? {} : { interval: config.minutes * 60 }),
     };
-    const pattern = config.date === undefined ? (config.cron ?? '') : new Date(config.date);
+    const pattern = config.date !== undefined ? new Date(config.date) : (config.cron ?? '* * * * * *');
     alarm.job = new Cron(pattern, options, () => {
       this.onTick(key, alarm);
     });
@@ -288,6 +312,14 @@ export class AlarmService {
     this.alarms.get(key)?.job?.stop();
     this.alarms.delete(key);
   }
+}
+
+function minutesOf(value: unknown): number {
+  if (value === undefined) throw new FeedError('interval trigger feed is missing the minutes parameter');
+  const minutes = Number(value);
+  if (!Number.isInteger(minutes)) throw new FeedError('the minutes parameter must be an integer');
+  if (minutes <= 0) throw new FeedError('the minutes parameter must be an integer greater than zero');
+  return minutes;
 }
 
 function deleteAfterFire(value: unknown): DeleteAfterFire {

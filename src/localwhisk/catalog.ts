@@ -1,4 +1,4 @@
-import type { AlarmService } from './alarms.js';
+import type { AlarmKind, AlarmService } from './alarms.js';
 import { DEFAULT_LIMITS, type ActionDoc, type KeyValue, type PackageDoc } from './entities.js';
 import type { EntityStore } from './entity-store.js';
 import { NODE_KIND } from './exec.js';
@@ -47,9 +47,10 @@ const UTILS: Record<string, { description: string; code: string }> = {
   },
 };
 
-const FEEDS: Record<'alarm' | 'once', string> = {
+const FEEDS: Record<AlarmKind, string> = {
   alarm: 'Fire trigger when alarm occurs',
   once: 'Fire trigger once when alarm occurs',
+  interval: 'Fire trigger at specified interval',
 };
 
 function describe(description: string): KeyValue[] {
@@ -95,7 +96,7 @@ function systemAction(
 
 /**
  * Installs OpenWhisk's catalog in the `whisk.system` namespace as shared packages: `utils` (echo, cat,
- * sort, head, split, date, namespace) and `alarms` (the `alarm` and `once` feeds).
+ * sort, head, split, date, namespace) and `alarms` (the `alarm`, `once` and `interval` feeds).
  */
 export function installCatalog(entities: EntityStore, alarms: AlarmService): void {
   const now = Date.now();
@@ -105,7 +106,7 @@ export function installCatalog(entities: EntityStore, alarms: AlarmService): voi
     system.actions.set(`utils/${name}`, systemAction('utils', name, code, describe(description), now));
   }
   system.packages.set('alarms', systemPackage('alarms', 'Alarms and periodic utility', now));
-  for (const kind of ['alarm', 'once'] as const) {
+  for (const kind of ['alarm', 'once', 'interval'] as const) {
     const annotations = [...describe(FEEDS[kind]), { key: 'feed', value: true }];
     const code = `// The ${kind} feed is served by the controller itself.\n`;
     system.actions.set(

@@ -130,6 +130,36 @@ describe('localwhisk catalog, bindings, zip actions and alarms through the openw
     expect(gone.statusCode).to.equal(502);
   });
 
+  it('fires an interval alarm from its startDate, and refuses a bad minutes value', async function () {
+    const feeds = ow.feeds as unknown as Feeds;
+    await ow.actions.create({ name: 'interval-target', action: 'function main(p) { return p; }' });
+    await ow.triggers.create({ name: 'every-minute' });
+    await ow.rules.create({ name: 'on-interval', trigger: 'every-minute', action: 'interval-target' });
+    const feed = { name: '/whisk.system/alarms/interval', trigger: 'every-minute' };
+    const bad = await statusOf(feeds.create({ ...feed, params: { minutes: 0 } }));
+    expect(bad.error).to.have.nested.property(
+      'response.result.error',
+      'the minutes parameter must be an integer greater than zero',
+    );
+    const startDate = new Date(Date.now() + 1000).toISOString();
+    await feeds.create({ ...feed, params: { minutes: 1, startDate, trigger_payload: { every: 'minute' } } });
+    const record = await nextActivationOf(ow, 'interval-target', new Set());
+    expect(record.response?.result).to.deep.equal({ every: 'minute' });
+    await ow.triggers.delete({ name: 'every-minute' });
+    // Deleting the trigger stopped its alarm: the feed no longer knows it.
+    expect((await statusOf(feeds.get(feed))).statusCode).to.equal(502);
+  });
+
+  it('leaves the catalog out with catalog: false', async function () {
+    const bare = await startLocalWhisk({ catalog: false, prewarmContainers: 0 });
+    try {
+      const missing = await statusOf(client(bare).actions.invoke({ name: '/whisk.system/utils/echo' }));
+      expect(missing.statusCode).to.equal(403);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('fires a once alarm at its date', async function () {
     await ow.actions.create({ name: 'once-target', action: 'function main(p) { return p; }' });
     await ow.triggers.create({ name: 'at-once' });
