@@ -25,6 +25,15 @@ type FeedCall = (options: FeedOptions) => Promise<openwhisk.Activation<openwhisk
 /** The SDK's feeds (its type definitions list only create and delete). */
 type Feeds = Record<'create' | 'get' | 'update' | 'delete', FeedCall>;
 
+/** Polls `check` every 50 ms until it holds; fails after `attempts` polls. */
+async function until(what: string, check: () => Promise<boolean>, attempts = 200): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
 function zipAction(files: Record<string, string>): Buffer {
   const entries: Record<string, Uint8Array> = {};
   for (const [name, text] of Object.entries(files)) entries[name] = strToU8(text);
@@ -148,6 +157,45 @@ describe('localwhisk catalog, bindings, zip actions and alarms through the openw
     await ow.triggers.delete({ name: 'every-minute' });
     // Deleting the trigger stopped its alarm: the feed no longer knows it.
     expect((await statusOf(feeds.get(feed))).statusCode).to.equal(502);
+  });
+
+  it('stops an alarm after maxTriggers fires', async function () {
+    const feeds = ow.feeds as unknown as Feeds;
+    await ow.actions.create({ name: 'twice-target', action: 'function main(p) { return p; }' });
+    await ow.triggers.create({ name: 'twice' });
+    await ow.rules.create({ name: 'on-twice', trigger: 'twice', action: 'twice-target' });
+    const feed = { name: '/whisk.system/alarms/alarm', trigger: 'twice' };
+    await feeds.create({ ...feed, params: { cron: '* * * * * *', maxTriggers: 2 } });
+    await until('the alarm to stop', async () => {
+      const read = await feeds.get(feed);
+      return (
+        read.response?.result['status'] !== undefined &&
+        !(read.response.result['status'] as { active: boolean }).active
+      );
+    });
+    const fires = (await ow.activations.list({ name: 'twice', limit: 50 })).length;
+    expect(fires).to.equal(2);
+  });
+
+  it('deletes the trigger and its rules after a once alarm with deleteAfterFire: rules', async function () {
+    await ow.triggers.create({ name: 'once-and-gone' });
+    await ow.rules.create({
+      name: 'on-once-and-gone',
+      trigger: 'once-and-gone',
+      action: '/whisk.system/utils/echo',
+    });
+    await (ow.feeds as unknown as Feeds).create({
+      name: '/whisk.system/alarms/once',
+      trigger: 'once-and-gone',
+      params: { date: new Date(Date.now() + 1000).toISOString(), deleteAfterFire: 'rules' },
+    });
+    await until('the trigger to be deleted', () =>
+      ow.triggers.get({ name: 'once-and-gone' }).then(
+        () => false,
+        (error: unknown) => (error as { statusCode?: number }).statusCode === 404,
+      ),
+    );
+    expect((await statusOf(ow.rules.get({ name: 'on-once-and-gone' }))).statusCode).to.equal(404);
   });
 
   it('leaves the catalog out with catalog: false', async function () {
