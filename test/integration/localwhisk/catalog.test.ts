@@ -25,6 +25,13 @@ type FeedCall = (options: FeedOptions) => Promise<openwhisk.Activation<openwhisk
 /** The SDK's feeds (its type definitions list only create and delete). */
 type Feeds = Record<'create' | 'get' | 'update' | 'delete', FeedCall>;
 
+/** Creates trigger `trigger` and an action `action` returning its input, joined by the rule `on-<trigger>`. */
+async function echoOnFire(ow: openwhisk.Client, trigger: string, action: string): Promise<void> {
+  await ow.actions.create({ name: action, action: 'function main(p) { return p; }' });
+  await ow.triggers.create({ name: trigger });
+  await ow.rules.create({ name: `on-${trigger}`, trigger, action });
+}
+
 /** Polls `check` every 50 ms until it holds; fails after `attempts` polls. */
 async function until(what: string, check: () => Promise<boolean>, attempts = 200): Promise<void> {
   for (let i = 0; i < attempts; i++) {
@@ -117,9 +124,7 @@ describe('localwhisk catalog, bindings, zip actions and alarms through the openw
   });
 
   it('fires a trigger on an alarm cron with seconds until the feed is deleted', async function () {
-    await ow.actions.create({ name: 'tick', action: 'function main(p) { return p; }' });
-    await ow.triggers.create({ name: 'every-second' });
-    await ow.rules.create({ name: 'on-tick', trigger: 'every-second', action: 'tick' });
+    await echoOnFire(ow, 'every-second', 'tick');
     const feeds = ow.feeds as unknown as Feeds;
     const feed = { name: '/whisk.system/alarms/alarm', trigger: 'every-second' };
     const created = await feeds.create({
@@ -141,9 +146,7 @@ describe('localwhisk catalog, bindings, zip actions and alarms through the openw
 
   it('fires an interval alarm from its startDate, and refuses a bad minutes value', async function () {
     const feeds = ow.feeds as unknown as Feeds;
-    await ow.actions.create({ name: 'interval-target', action: 'function main(p) { return p; }' });
-    await ow.triggers.create({ name: 'every-minute' });
-    await ow.rules.create({ name: 'on-interval', trigger: 'every-minute', action: 'interval-target' });
+    await echoOnFire(ow, 'every-minute', 'interval-target');
     const feed = { name: '/whisk.system/alarms/interval', trigger: 'every-minute' };
     const bad = await statusOf(feeds.create({ ...feed, params: { minutes: 0 } }));
     expect(bad.error).to.have.nested.property(
@@ -161,9 +164,7 @@ describe('localwhisk catalog, bindings, zip actions and alarms through the openw
 
   it('stops an alarm after maxTriggers fires', async function () {
     const feeds = ow.feeds as unknown as Feeds;
-    await ow.actions.create({ name: 'twice-target', action: 'function main(p) { return p; }' });
-    await ow.triggers.create({ name: 'twice' });
-    await ow.rules.create({ name: 'on-twice', trigger: 'twice', action: 'twice-target' });
+    await echoOnFire(ow, 'twice', 'twice-target');
     const feed = { name: '/whisk.system/alarms/alarm', trigger: 'twice' };
     await feeds.create({ ...feed, params: { cron: '* * * * * *', maxTriggers: 2 } });
     await until('the alarm to stop', async () => {
@@ -209,9 +210,7 @@ describe('localwhisk catalog, bindings, zip actions and alarms through the openw
   });
 
   it('fires a once alarm at its date', async function () {
-    await ow.actions.create({ name: 'once-target', action: 'function main(p) { return p; }' });
-    await ow.triggers.create({ name: 'at-once' });
-    await ow.rules.create({ name: 'on-once', trigger: 'at-once', action: 'once-target' });
+    await echoOnFire(ow, 'at-once', 'once-target');
     const date = new Date(Date.now() + 2000).toISOString();
     await (ow.feeds as unknown as Feeds).create({
       name: '/whisk.system/alarms/once',
