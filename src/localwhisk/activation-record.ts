@@ -34,4 +34,6 @@ export interface ActivationRecord {
   };
   readonly logs: readonly string[];
   readonly annotations: readonly KeyValue[];
+  /** The activation (a sequence) that started this one. */
+  readonly cause?: string;
 }

@@ -10,6 +10,8 @@ export interface PoolAction {
   readonly version: string;
   readonly code: string;
   readonly main: string;
+  /** `code` is a base64 zip. */
+  readonly binary: boolean;
   readonly memoryMb: number;
   readonly timeoutMs: number;
   /** Activations one container serves at once. */
@@ -223,7 +225,7 @@ export class ContainerPool {
     const initTimer = setTimeout(() => {
       container.kill(timedOut(action.timeoutMs, true));
     }, action.timeoutMs);
-    const init: InitOutcome = await container.init(action.code, action.main);
+    const init: InitOutcome = await container.init(action.code, action.main, action.binary);
     clearTimeout(initTimer);
     slot.started = true;
     if (init.error !== undefined) {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { RunKind } from './activation-record.js';
+import { removeUnpacked, unpackZipAction } from './zip-action.js';
 import { abnormalInitialization, abnormalRun, logsTruncated, memoryExhausted } from './messages.js';
 
 /** The plain-JS program each container runs. */
@@ -58,6 +59,7 @@ export class Container {
   private readonly deathMessages = new Map<string, string>();
   private deathMessage: string | undefined;
   private alive = true;
+  private unpackedDir: string | undefined;
   private readonly memoryTimer: NodeJS.Timeout;
 
   private constructor(
@@ -125,16 +127,29 @@ export class Container {
     return this.alive;
   }
 
-  /** Evaluates the action code once; never rejects. */
-  init(code: string, main: string): Promise<InitOutcome> {
+  /**
+   * Evaluates the action code once; never rejects. A `binary` action is a base64 zip, unpacked into a
+   * directory of this container's own (removed when the container exits) that the runner loads.
+   */
+  init(code: string, main: string, binary: boolean): Promise<InitOutcome> {
     return new Promise((resolve) => {
       if (!this.alive) {
         resolve({ error: this.deathMessage ?? abnormalInitialization, logs: [] });
         return;
       }
+      let dir: string | undefined;
+      if (binary) {
+        try {
+          dir = unpackZipAction(code);
+        } catch (error) {
+          resolve({ error: `Initialization has failed due to: ${(error as Error).message}`, logs: [] });
+          return;
+        }
+        this.unpackedDir = dir;
+      }
       this.initLogs = [];
       this.initWaiter = resolve;
-      this.child.send({ t: 'init', code, main });
+      this.child.send(dir === undefined ? { t: 'init', code, main } : { t: 'init', dir, main });
     });
   }
 
@@ -225,6 +240,7 @@ export class Container {
 
   private onExit(): void {
     this.alive = false;
+    if (this.unpackedDir !== undefined) removeUnpacked(this.unpackedDir);
     clearInterval(this.memoryTimer);
     const waiter = this.initWaiter;
     this.initWaiter = undefined;

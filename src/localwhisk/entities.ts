@@ -1,4 +1,6 @@
 import { HttpError } from './errors.js';
+import { execView, parseExec, type ActionExec } from './exec.js';
+import type { NativeAction } from './native-action.js';
 import { MAX_ACTION_CONCURRENCY } from './options.js';
 import { isRecord } from '../is-record.js';
 
@@ -16,15 +18,8 @@ export interface ActionLimits {
   readonly concurrency: number;
 }
 
-export interface ActionExec {
-  readonly kind: string;
-  readonly code: string;
-  readonly main: string;
-  readonly binary: boolean;
-}
-
-/** What every stored entity has; a package is nothing more. */
-export interface PackageDoc {
+/** What every stored entity has. */
+export interface EntityDoc {
   /** `ns`, or for an action in a package `ns/package`, as OpenWhisk reports it. */
   readonly namespace: string;
   readonly name: string;
@@ -35,12 +30,20 @@ export interface PackageDoc {
   readonly updated: number;
 }
 
-export interface ActionDoc extends PackageDoc {
+/** A package, or a binding to another (shared) package with its own parameters. */
+export interface PackageDoc extends EntityDoc {
+  /** The package bound to, `{namespace, name}`; undefined for an ordinary package. */
+  readonly binding: { readonly namespace: string; readonly name: string } | undefined;
+}
+
+export interface ActionDoc extends EntityDoc {
   readonly packageName: string | undefined;
   readonly exec: ActionExec;
   readonly limits: ActionLimits;
   /** Whether the action set `limits.concurrency` itself (otherwise the controller's default applies). */
   readonly concurrencySet: boolean;
+  /** Catalog actions that act on the controller itself (feeds) run in-process instead of in a container. */
+  readonly native?: NativeAction;
 }
 
 /** An action's fully qualified name, `/namespace[/package]/name`: its containers' key and `__OW_ACTION_NAME`. */
@@ -58,7 +61,6 @@ const LIMIT_RANGES: Record<keyof ActionLimits, { min: number; max: number; unit:
 };
 
 const ENTITY_NAME = /^([\w]|[\w][\w@ .-]*[\w@.-]+)$/;
-const ENTRY_POINT = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /** Throws 400 unless `name` is a legal OpenWhisk entity name. */
 export function checkEntityName(name: string): void {
@@ -104,36 +106,6 @@ function limits(value: unknown, base: ActionLimits): ActionLimits {
   return out;
 }
 
-function exec(value: unknown, base: ActionExec | undefined): ActionExec {
-  if (value === undefined) {
-    if (base) return base;
-    throw new HttpError(400, "The request content was malformed: 'exec' is required.");
-  }
-  if (!isRecord(value)) throw new HttpError(400, "'exec' must be an object.");
-  const kind = value['kind'] ?? base?.kind;
-  if (typeof kind !== 'string') throw new HttpError(400, "'exec.kind' is required.");
-  if (kind !== 'nodejs:default' && !/^nodejs:\d+$/.test(kind)) {
-    throw new HttpError(
-      400,
-      `kind '${kind}' is not supported here: this controller runs Node.js actions only.`,
-    );
-  }
-  if (value['binary'] === true) {
-    throw new HttpError(
-      400,
-      'binary (zip) actions are not supported here: send the code as one JavaScript file.',
-    );
-  }
-  const code = value['code'] ?? base?.code;
-  if (typeof code !== 'string' || code.length === 0)
-    throw new HttpError(400, "'exec.code' must be a non-empty string.");
-  const main = value['main'] ?? 'main';
-  if (typeof main !== 'string' || !ENTRY_POINT.test(main)) {
-    throw new HttpError(400, `'exec.main' must name a function, got ${JSON.stringify(main)}.`);
-  }
-  return { kind, code, main, binary: false };
-}
-
 function nextVersion(previous: string | undefined): string {
   if (previous === undefined) return '0.0.1';
   const [major = 0, minor = 0, patch = 0] = previous.split('.').map(Number);
@@ -149,7 +121,7 @@ export function actionFromBody(
   const fields = jsonObject(body);
   const givenLimits = isRecord(fields['limits']) ? fields['limits'] : {};
   // Checked in this order so that a body with several faults names the same one as before.
-  const actionExec = exec(fields['exec'], previous?.exec);
+  const actionExec = parseExec(fields['exec'], previous?.exec, where.namespace);
   const namespace =
     where.packageName === undefined ? where.namespace : `${where.namespace}/${where.packageName}`;
   return {
@@ -168,25 +140,33 @@ export function packageFromBody(
   previous: PackageDoc | undefined,
 ): PackageDoc {
   const fields = jsonObject(body);
-  const binding = fields['binding'];
-  if (isRecord(binding) && Object.keys(binding).length > 0) {
-    throw new HttpError(400, 'package bindings are not supported here.');
-  }
-  return commonFields(fields, where.namespace, where.name, previous);
+  return {
+    ...commonFields(fields, where.namespace, where.name, previous),
+    binding: bindingOf(fields['binding'], previous?.binding),
+  };
 }
 
-function jsonObject(body: unknown): Record<string, unknown> {
+function bindingOf(value: unknown, previous: PackageDoc['binding']): PackageDoc['binding'] {
+  if (value === undefined || (isRecord(value) && Object.keys(value).length === 0)) return previous;
+  if (!isRecord(value) || typeof value['namespace'] !== 'string' || typeof value['name'] !== 'string') {
+    throw new HttpError(400, "'binding' must be an object with 'namespace' and 'name'.");
+  }
+  return { namespace: value['namespace'], name: value['name'] };
+}
+
+/** The body of a PUT as an object; 400 otherwise. */
+export function jsonObject(body: unknown): Record<string, unknown> {
   if (!isRecord(body)) throw new HttpError(400, 'The request content was malformed: expected a JSON object.');
   return body;
 }
 
-/** The fields actions and packages share; with `previous` (overwrite) absent ones keep their values. */
-function commonFields(
+/** The fields every entity has; with `previous` (overwrite) absent ones keep their values. */
+export function commonFields(
   body: Record<string, unknown>,
   namespace: string,
   name: string,
-  previous: PackageDoc | undefined,
-): PackageDoc {
+  previous: EntityDoc | undefined,
+): EntityDoc {
   return {
     namespace,
     name,
@@ -203,6 +183,11 @@ export function annotation(doc: { readonly annotations: readonly KeyValue[] }, k
   return doc.annotations.find((entry) => entry.key === key)?.value;
 }
 
+function isFeed(action: ActionDoc): boolean {
+  const feed = annotation(action, 'feed');
+  return feed !== undefined && feed !== false;
+}
+
 /** Folds `{key, value}` pairs into an object, later pairs winning. */
 export function toObject(pairs: readonly KeyValue[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -217,11 +202,9 @@ export function actionView(doc: ActionDoc, withCode: boolean): Record<string, un
     name: doc.name,
     version: doc.version,
     publish: doc.publish,
-    exec: withCode
-      ? { kind: doc.exec.kind, code: doc.exec.code, main: doc.exec.main, binary: false }
-      : { kind: doc.exec.kind, binary: false },
+    exec: execView(doc.exec, withCode),
     parameters: doc.parameters,
-    annotations: [...doc.annotations, { key: 'exec', value: 'nodejs' }],
+    annotations: [...doc.annotations.filter((a) => a.key !== 'exec'), { key: 'exec', value: doc.exec.kind }],
     limits: doc.limits,
     updated: doc.updated,
   };
@@ -234,14 +217,19 @@ export function packageView(doc: PackageDoc, actions?: readonly ActionDoc[]): Re
     name: doc.name,
     version: doc.version,
     publish: doc.publish,
-    binding: {},
+    binding: doc.binding ?? {},
     parameters: doc.parameters,
     annotations: doc.annotations,
     updated: doc.updated,
   };
   if (actions) {
-    view['actions'] = actions.map((a) => ({ name: a.name, version: a.version, annotations: a.annotations }));
-    view['feeds'] = [];
+    const summary = (a: ActionDoc): Record<string, unknown> => ({
+      name: a.name,
+      version: a.version,
+      annotations: a.annotations,
+    });
+    view['actions'] = actions.filter((a) => !isFeed(a)).map(summary);
+    view['feeds'] = actions.filter(isFeed).map(summary);
   }
   return view;
 }

@@ -2,14 +2,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ActivationStore } from './activation-store.js';
+import { Activator } from './activator.js';
+import { AlarmService } from './alarms.js';
+import { installCatalog } from './catalog.js';
 import { ContainerPool } from './container-pool.js';
 import { DEFAULT_LIMITS } from './entities.js';
+import { EntityStore } from './entity-store.js';
 import { LocalWhiskOptionError } from './errors.js';
 import { Invoker } from './invoker.js';
 import { systemShutdown } from './messages.js';
 import { resolveOptions, type LocalWhiskOptions } from './options.js';
 import { RestApi } from './rest-api.js';
 import { NamespaceThrottle } from './throttle.js';
+import { TriggerFirer } from './trigger-fire.js';
 
 export type { ActivationRecord, ActivationStatus } from './activation-record.js';
 export { LocalWhiskOptionError, type LocalWhiskErrorCode } from './errors.js';
@@ -97,6 +102,27 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     store,
     throttle,
   );
+  const entities = new EntityStore();
+  entities.in(settings.namespace);
+  const activator = new Activator(invoker, entities, store, settings.namespace);
+  const firer = new TriggerFirer(entities, activator, store, settings.namespace);
+  const alarms = new AlarmService({
+    auth: settings.auth,
+    triggerExists: (namespace, name) => entities.in(namespace).triggers.has(name),
+    fire: (namespace, name, payload) => {
+      if (!entities.in(namespace).triggers.has(name)) return false;
+      firer.fire(namespace, name, payload, namespace);
+      return true;
+    },
+    deleteTrigger: (namespace, name, withRules) => {
+      const own = entities.in(namespace);
+      const trigger = own.triggers.get(name);
+      own.triggers.delete(name);
+      if (!withRules || !trigger) return;
+      for (const rule of trigger.rules.keys()) own.rules.delete(rule.slice(namespace.length + 1));
+    },
+  });
+  if (settings.catalog) installCatalog(entities, alarms);
   const api = new RestApi(
     {
       namespace: settings.namespace,
@@ -104,9 +130,20 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
       payloadLimitBytes: settings.payloadLimitBytes,
       blockingWaitMs: settings.blockingWaitMs,
     },
-    invoker,
-    store,
-    pool,
+    {
+      entities,
+      activator,
+      activations: store,
+      pool,
+      triggers: {
+        entities,
+        firer,
+        payloadLimitBytes: settings.payloadLimitBytes,
+        onTriggerDeleted: (namespace, name) => {
+          alarms.triggerDeleted(namespace, name);
+        },
+      },
+    },
   );
   server.on('request', (request, response) => {
     void api.handle(request, response);
@@ -115,6 +152,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     invoker.markClosing();
+    alarms.close();
     const serverClosed = new Promise<void>((resolve) =>
       server.close(() => {
         resolve();

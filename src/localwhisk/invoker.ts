@@ -4,6 +4,8 @@ import { STATUS_OF, type ActivationRecord, type RunKind } from './activation-rec
 import type { ActivationStore } from './activation-store.js';
 import type { ContainerPool, Lease, PoolAction } from './container-pool.js';
 import { actionPath, annotation, type ActionDoc, type KeyValue } from './entities.js';
+import { isSequence } from './exec.js';
+import type { NativeAction } from './native-action.js';
 import { responseTooBig, systemShutdown, timedOut } from './messages.js';
 import type { NamespaceThrottle } from './throttle.js';
 
@@ -16,6 +18,14 @@ export interface InvokerSettings {
   readonly resultLimitBytes: number;
   readonly defaultConcurrency: number;
   readonly concurrencyOverride: number | undefined;
+}
+
+/** What the record of an activation started by another (a sequence, a rule) adds. */
+export interface InvokeContext {
+  /** Extra annotations, e.g. `causedBy: sequence` or `binding`. */
+  readonly annotations?: readonly KeyValue[];
+  /** The activation id of the sequence this activation is a component of. */
+  readonly cause?: string;
 }
 
 /** An accepted invocation: its id at once, its finished (and stored) record later. */
@@ -33,8 +43,6 @@ interface Outcome {
   readonly timedOut: boolean;
 }
 
-const NODE_KIND = `nodejs:${process.versions.node.split('.')[0] ?? '20'}`;
-
 /** Runs activations: throttling, placing each in a container, time limit, and the finished record. */
 export class Invoker {
   private closing = false;
@@ -47,12 +55,15 @@ export class Invoker {
   ) {}
 
   /** Throws a 429 HttpError when a throttle refuses; otherwise the activation is under way. */
-  invoke(action: ActionDoc, params: Record<string, unknown>): Invocation {
+  invoke(action: ActionDoc, params: Record<string, unknown>, context: InvokeContext = {}): Invocation {
     this.throttle.admit();
     const activationId = randomBytes(16).toString('hex');
     const received = Date.now();
-    const done = this.execute(action, params, activationId)
-      .then((outcome) => this.record(action, activationId, received, outcome))
+    const run = action.native
+      ? this.executeNative(action, action.native, params)
+      : this.execute(action, params, activationId);
+    const done = run
+      .then((outcome) => this.record(action, activationId, received, outcome, context))
       .finally(() => {
         this.throttle.release();
       });
@@ -71,6 +82,7 @@ export class Invoker {
   }
 
   private poolAction(action: ActionDoc): PoolAction {
+    if (isSequence(action.exec)) throw new Error(`${actionPath(action)} is a sequence, not code`);
     const capacity =
       this.settings.concurrencyOverride ??
       (action.concurrencySet ? action.limits.concurrency : this.settings.defaultConcurrency);
@@ -78,7 +90,8 @@ export class Invoker {
       path: actionPath(action),
       version: `${action.version}/${action.updated}`,
       code: action.exec.code,
-      main: action.exec.main,
+      main: action.exec.main ?? 'main',
+      binary: action.exec.binary,
       memoryMb: action.limits.memory,
       timeoutMs: action.limits.timeout,
       capacity,
@@ -131,6 +144,19 @@ export class Invoker {
     return { kind: outcome.kind, result: outcome.result, logs, start, initMs, timedOut: clock.timedOut };
   }
 
+  // In-process catalog actions (feeds): no container, the same record.
+  private async executeNative(
+    action: ActionDoc,
+    native: NativeAction,
+    params: Record<string, unknown>,
+  ): Promise<Outcome> {
+    const start = Date.now();
+    const outcome = await native(params, this.settings.namespace);
+    const base = { logs: [], start, initMs: undefined, timedOut: false };
+    if (outcome.ok) return { ...base, kind: 'success', result: outcome.result };
+    return { ...base, kind: 'application', result: { error: outcome.error } };
+  }
+
   // The variables the Node.js runtime sets per activation.
   private runEnv(action: ActionDoc, id: string, deadline: number): Record<string, string> {
     const env: Record<string, string> = {
@@ -151,15 +177,17 @@ export class Invoker {
     activationId: string,
     received: number,
     outcome: Outcome,
+    context: InvokeContext,
   ): ActivationRecord {
     const end = Date.now();
     const { status, statusCode } = STATUS_OF[outcome.kind];
     const annotations: KeyValue[] = [
       { key: 'path', value: actionPath(action).slice(1) },
       { key: 'waitTime', value: Math.max(0, outcome.start - received) },
-      { key: 'kind', value: action.exec.kind === 'nodejs:default' ? NODE_KIND : action.exec.kind },
+      { key: 'kind', value: action.exec.kind },
       { key: 'timeout', value: outcome.timedOut },
       { key: 'limits', value: action.limits },
+      ...(context.annotations ?? []),
     ];
     if (outcome.initMs !== undefined) annotations.push({ key: 'initTime', value: outcome.initMs });
     return {
@@ -176,6 +204,7 @@ export class Invoker {
       response: { status, statusCode, success: outcome.kind === 'success', result: outcome.result },
       logs: outcome.logs,
       annotations,
+      ...(context.cause === undefined ? {} : { cause: context.cause }),
     };
   }
 }

@@ -41,6 +41,12 @@ export interface LocalWhiskOptions {
   /** How often each container's resident memory is checked against its limit. Default `250` ms. */
   memoryCheckIntervalMs?: number;
   /**
+   * Installs OpenWhisk's catalog as shared packages of the `whisk.system` namespace: `/whisk.system/utils`
+   * (echo, cat, sort, head, split, date, namespace) and `/whisk.system/alarms` (the `alarm` and `once`
+   * feeds). Default `true`.
+   */
+  catalog?: boolean;
+  /**
    * Called synchronously when a container process has been given to an action, before the action's
    * code is sent to it: the one moment a fault-injection test can freeze (SIGSTOP) or kill its pid
    * knowing that it has run none of the action's code. Default: none.
@@ -65,6 +71,7 @@ export interface ResolvedOptions {
   readonly maxActivationRecords: number;
   readonly memoryCheckIntervalMs: number;
   readonly onContainerAssigned: ((container: ContainerInfo) => void) | undefined;
+  readonly catalog: boolean;
 }
 
 /** Highest `limits.concurrency` accepted, as in common OpenWhisk deployments. */
@@ -128,5 +135,6 @@ export function resolveOptions(options: LocalWhiskOptions = {}): ResolvedOptions
     maxActivationRecords: integer('maxActivationRecords', options.maxActivationRecords, 10000, 1, 10_000_000),
     memoryCheckIntervalMs: integer('memoryCheckIntervalMs', options.memoryCheckIntervalMs, 250, 10, 60000),
     onContainerAssigned: options.onContainerAssigned,
+    catalog: options.catalog ?? true,
   };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { ActivationRecord } from './activation-record.js';
 import type { ActivationQuery, ActivationStore } from './activation-store.js';
+import type { Activator } from './activator.js';
 import type { ContainerPool } from './container-pool.js';
 import {
   actionFromBody,
@@ -11,20 +12,17 @@ import {
   checkEntityName,
   packageFromBody,
   packageView,
-  toObject,
   type ActionDoc,
-  type PackageDoc,
 } from './entities.js';
+import type { EntityStore, ResolvedAction } from './entity-store.js';
 import { HttpError } from './errors.js';
+import { isSequence } from './exec.js';
 import { readJsonBody, sendJson } from './http-io.js';
-import type { Invoker } from './invoker.js';
-import {
-  authenticationInvalid,
-  authenticationMissing,
-  notAuthorized,
-  resourceDoesNotExist,
-  resourceExists,
-} from './messages.js';
+import { authenticationInvalid, authenticationMissing, notAuthorized, resourceExists } from './messages.js';
+import { entityName, type EntityName } from './names.js';
+import { isTrue, listEntities, listInt, notFound, requireOwn, DEFAULT_LIST_LIMIT } from './rest-common.js';
+import { rulesRoute, triggersRoute, type TriggerRouteDeps } from './rest-triggers.js';
+import type { RequestContext } from './rest-context.js';
 import { isRecord } from '../is-record.js';
 
 /** What the REST layer needs to know about the controller. */
@@ -35,34 +33,6 @@ export interface RestSettings {
   readonly blockingWaitMs: number;
 }
 
-const MAX_LIST_LIMIT = 200;
-const DEFAULT_LIST_LIMIT = 30;
-
-function notFound(): HttpError {
-  return new HttpError(404, resourceDoesNotExist);
-}
-
-function isTrue(value: string | null): boolean {
-  return value === 'true';
-}
-
-function listInt(collection: string, name: 'limit' | 'skip', raw: string | null, fallback: number): number {
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value))
-    throw new HttpError(400, `The value '${raw}' is not an integer for ${collection}.`);
-  if (name === 'skip' && value < 0) {
-    throw new HttpError(400, `The value '${raw}' is not greater than or equal to 0 for ${collection}.`);
-  }
-  if (name === 'limit' && (value < 0 || value > MAX_LIST_LIMIT)) {
-    throw new HttpError(
-      400,
-      `The value '${raw}' is not in the range of 0 to ${MAX_LIST_LIMIT} for ${collection}.`,
-    );
-  }
-  return name === 'limit' && value === 0 ? MAX_LIST_LIMIT : value;
-}
-
 function epoch(raw: string | null): number | undefined {
   if (raw === null) return undefined;
   const value = Number(raw);
@@ -71,43 +41,40 @@ function epoch(raw: string | null): number | undefined {
   return value;
 }
 
-/** `GET <collection>`: newest first, one page of `limit` after `skip`, as OpenWhisk lists entities. */
-function listEntities<T extends { readonly updated: number }>(
-  collection: 'actions' | 'packages',
-  method: string,
-  query: URLSearchParams,
-  entities: ReadonlyMap<string, T>,
-  view: (entity: T) => Record<string, unknown>,
-  response: ServerResponse,
-): void {
-  if (method !== 'GET') throw new HttpError(405, 'HTTP method not allowed, supported methods: GET');
-  const limit = listInt(collection, 'limit', query.get('limit'), DEFAULT_LIST_LIMIT);
-  const skip = listInt(collection, 'skip', query.get('skip'), 0);
-  const page = [...entities.values()].sort((a, b) => b.updated - a.updated).slice(skip, skip + limit);
-  sendJson(response, 200, page.map(view));
-}
+const bindingDoesNotExist = 'Binding references a package that does not exist.';
+const bindingCannotReferenceBinding = 'Cannot bind to another package binding.';
+const sequenceComponentNotFound = 'Sequence component does not exist.';
+const sequenceIsCyclic = 'Sequence may not refer to itself.';
 
 function summary(record: ActivationRecord): Record<string, unknown> {
   const { logs: _logs, response, ...rest } = record;
   return { ...rest, statusCode: response.statusCode };
 }
 
+/** What the REST layer needs to reach. */
+export interface RestDeps {
+  readonly entities: EntityStore;
+  readonly activator: Activator;
+  readonly activations: ActivationStore;
+  readonly pool: ContainerPool;
+  readonly triggers: TriggerRouteDeps;
+}
+
 /**
- * The OpenWhisk REST API under `/api/v1`: namespaces, packages, actions (create, update, get, list,
- * delete, invoke) and activations (get, result, logs, list), with OpenWhisk's statuses and error bodies.
+ * The OpenWhisk REST API under `/api/v1`: namespaces, packages (and bindings), actions (code and
+ * sequences), triggers, rules and activations, with OpenWhisk's statuses and error bodies. Shared
+ * packages of other namespaces (the `whisk.system` catalog) can be read and invoked by the caller.
  */
 export class RestApi {
-  private readonly packages = new Map<string, PackageDoc>();
-  private readonly actions = new Map<string, ActionDoc>();
   private readonly expectedAuth: Buffer;
+  private readonly store: ActivationStore;
 
   constructor(
     private readonly settings: RestSettings,
-    private readonly invoker: Invoker,
-    private readonly store: ActivationStore,
-    private readonly pool: ContainerPool,
+    private readonly deps: RestDeps,
   ) {
     this.expectedAuth = Buffer.from(settings.auth);
+    this.store = deps.activations;
   }
 
   /** Answers one request; never throws. */
@@ -159,62 +126,82 @@ export class RestApi {
     }
     if (segments[2] !== 'namespaces') throw notFound();
     this.authenticate(request);
-    const namespace = segments[3];
-    if (namespace === undefined) {
+    const caller = this.settings.namespace;
+    const named = segments[3];
+    if (named === undefined) {
       if (method !== 'GET') throw new HttpError(405, 'HTTP method not allowed, supported methods: GET');
-      sendJson(response, 200, [this.settings.namespace]);
+      sendJson(response, 200, [caller]);
       return;
     }
-    if (namespace !== '_' && namespace !== this.settings.namespace) throw new HttpError(403, notAuthorized);
+    const namespace = named === '_' ? caller : named;
+    // Another namespace is visible only through its shared packages.
+    if (namespace !== caller && !this.deps.entities.has(namespace)) throw new HttpError(403, notAuthorized);
     const collection = segments[4];
     const rest = segments.slice(5).flatMap((s) => s.split('/'));
-    const query = url.searchParams;
-    if (collection === 'actions') await this.actionsRoute(method, rest, query, request, response);
-    else if (collection === 'packages') await this.packagesRoute(method, rest, query, request, response);
-    else if (collection === 'activations') this.activationsRoute(method, rest, query, response);
-    else throw notFound();
+    const context: RequestContext = {
+      method,
+      rest,
+      query: url.searchParams,
+      request,
+      response,
+      namespace,
+      caller,
+    };
+    if (collection === 'actions') await this.actionsRoute(context);
+    else if (collection === 'packages') await this.packagesRoute(context);
+    else if (collection === 'triggers') await triggersRoute(context, this.deps.triggers);
+    else if (collection === 'rules') await rulesRoute(context, this.deps.triggers);
+    else if (collection === 'activations') {
+      requireOwn(context);
+      this.activationsRoute(method, rest, url.searchParams, response);
+    } else throw notFound();
   }
 
   // ---- packages
 
-  private async packagesRoute(
-    method: string,
-    rest: string[],
-    query: URLSearchParams,
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> {
+  private async packagesRoute(context: RequestContext): Promise<void> {
+    const { method, rest, query, request, response, namespace, caller } = context;
+    const { entities } = this.deps;
+    const packages = entities.in(namespace).packages;
     if (rest.length === 0) {
-      listEntities('packages', method, query, this.packages, (p) => packageView(p), response);
+      const visible = [...packages.values()].filter((p) => namespace === caller || p.publish);
+      listEntities('packages', context, visible, (p) => packageView(p));
       return;
     }
     const [name] = rest;
     if (rest.length !== 1 || name === undefined) throw notFound();
-    const existing = this.packages.get(name);
+    if (method !== 'GET') requireOwn(context);
+    const existing = packages.get(name);
     switch (method) {
-      case 'GET':
-        if (!existing) throw notFound();
-        sendJson(response, 200, packageView(existing, this.actionsIn(name)));
+      case 'GET': {
+        const pkg = entities.readablePackage(namespace, name, caller);
+        if (!pkg) throw notFound();
+        const contents = pkg.binding
+          ? this.actionsIn(pkg.binding.namespace, pkg.binding.name)
+          : this.actionsIn(namespace, name);
+        sendJson(response, 200, packageView(pkg, contents));
         return;
+      }
       case 'PUT': {
         checkEntityName(name);
         const body = await readJsonBody(request, this.settings.payloadLimitBytes);
         if (existing && !isTrue(query.get('overwrite'))) throw new HttpError(409, resourceExists);
-        const doc = packageFromBody(body, { namespace: this.settings.namespace, name }, existing);
-        this.packages.set(name, doc);
+        const doc = packageFromBody(body, { namespace, name }, existing);
+        if (doc.binding) this.checkBinding(doc.binding, caller);
+        packages.set(name, doc);
         sendJson(response, 200, packageView(doc));
         return;
       }
       case 'DELETE': {
         if (!existing) throw notFound();
-        const count = this.actionsIn(name).length;
+        const count = this.actionsIn(namespace, name).length;
         if (count > 0) {
           throw new HttpError(
             409,
             `Package not empty (contains ${count} ${count === 1 ? 'entity' : 'entities'})`,
           );
         }
-        this.packages.delete(name);
+        packages.delete(name);
         sendJson(response, 200, packageView(existing));
         return;
       }
@@ -223,60 +210,82 @@ export class RestApi {
     }
   }
 
-  private actionsIn(packageName: string): ActionDoc[] {
-    return [...this.actions.values()].filter((a) => a.packageName === packageName);
+  private checkBinding(binding: { namespace: string; name: string }, caller: string): void {
+    const target = binding.namespace === '_' ? caller : binding.namespace;
+    const bound = this.deps.entities.readablePackage(target, binding.name, caller);
+    if (!bound) throw new HttpError(400, bindingDoesNotExist);
+    if (bound.binding) throw new HttpError(400, bindingCannotReferenceBinding);
+  }
+
+  private actionsIn(namespace: string, packageName: string): ActionDoc[] {
+    return [...this.deps.entities.in(namespace).actions.values()].filter(
+      (a) => a.packageName === packageName,
+    );
   }
 
   // ---- actions
 
-  private async actionsRoute(
-    method: string,
-    rest: string[],
-    query: URLSearchParams,
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> {
+  private resolve(name: EntityName, caller: string): ResolvedAction {
+    const resolved = this.deps.entities.resolveAction(name, caller);
+    if (!resolved) throw notFound();
+    return resolved;
+  }
+
+  private async actionsRoute(context: RequestContext): Promise<void> {
+    const { method, rest, query, request, response, namespace, caller } = context;
+    const actions = this.deps.entities.in(namespace).actions;
     if (rest.length === 0) {
-      listEntities('actions', method, query, this.actions, (a) => actionView(a, false), response);
+      requireOwn(context);
+      listEntities('actions', context, actions.values(), (a) => actionView(a, false));
       return;
     }
     if (rest.length > 2) throw notFound();
     const name = rest[rest.length - 1] ?? '';
     const packageName = rest.length === 2 ? rest[0] : undefined;
+    const target = entityName(namespace, packageName, name);
+    if (method !== 'GET' && method !== 'POST') requireOwn(context);
     const key = rest.join('/');
-    const existing = this.actions.get(key);
+    const existing = actions.get(key);
     switch (method) {
       case 'GET':
-        if (!existing) throw notFound();
-        sendJson(response, 200, actionView(existing, query.get('code') !== 'false'));
+        sendJson(
+          response,
+          200,
+          actionView(this.resolve(target, caller).action, query.get('code') !== 'false'),
+        );
         return;
       case 'PUT': {
         checkEntityName(name);
-        if (packageName !== undefined && !this.packages.has(packageName)) throw notFound();
+        if (packageName !== undefined) {
+          const pkg = this.deps.entities.in(namespace).packages.get(packageName);
+          if (!pkg) throw notFound();
+          if (pkg.binding) throw new HttpError(400, 'Cannot create an action in a package binding.');
+        }
         const body = await readJsonBody(request, this.settings.payloadLimitBytes);
         if (existing && !isTrue(query.get('overwrite'))) throw new HttpError(409, resourceExists);
-        const doc = actionFromBody(body, { namespace: this.settings.namespace, name, packageName }, existing);
-        this.actions.set(key, doc);
-        if (existing) this.pool.retire(actionPath(existing));
+        const doc = actionFromBody(body, { namespace, name, packageName }, existing);
+        if (isSequence(doc.exec)) this.checkComponents(doc, caller);
+        actions.set(key, doc);
+        if (existing) this.deps.pool.retire(actionPath(existing));
         sendJson(response, 200, actionView(doc, true));
         return;
       }
       case 'DELETE':
         if (!existing) throw notFound();
-        this.actions.delete(key);
-        this.pool.retire(actionPath(existing));
+        actions.delete(key);
+        this.deps.pool.retire(actionPath(existing));
         sendJson(response, 200, actionView(existing, false));
         return;
       case 'POST': {
         const body = await readJsonBody(request, this.settings.payloadLimitBytes);
-        if (!existing) throw notFound();
+        const resolved = this.resolve(target, caller);
         if (!isRecord(body)) {
           throw new HttpError(
             400,
             'The request content was malformed: the parameters must be a JSON object.',
           );
         }
-        await this.invoke(existing, body, query, response);
+        await this.invoke(resolved, body, context);
         return;
       }
       default:
@@ -284,15 +293,27 @@ export class RestApi {
     }
   }
 
+  private checkComponents(sequence: ActionDoc, caller: string): void {
+    if (!isSequence(sequence.exec)) return;
+    for (const component of sequence.exec.components) {
+      if (component.path === actionPath(sequence)) throw new HttpError(400, sequenceIsCyclic);
+      let found: ResolvedAction | undefined;
+      try {
+        found = this.deps.entities.resolveAction(component, caller);
+      } catch {
+        found = undefined;
+      }
+      if (!found) throw new HttpError(400, sequenceComponentNotFound);
+    }
+  }
+
   private async invoke(
-    action: ActionDoc,
+    resolved: ResolvedAction,
     body: Record<string, unknown>,
-    query: URLSearchParams,
-    response: ServerResponse,
+    context: RequestContext,
   ): Promise<void> {
-    const pkg = action.packageName === undefined ? undefined : this.packages.get(action.packageName);
-    const params = { ...toObject(pkg?.parameters ?? []), ...toObject(action.parameters), ...body };
-    const invocation = this.invoker.invoke(action, params);
+    const { query, response, caller } = context;
+    const invocation = this.deps.activator.invoke(resolved, body, { caller });
     if (!isTrue(query.get('blocking'))) {
       sendJson(response, 202, { activationId: invocation.activationId });
       return;

@@ -1,12 +1,13 @@
 // The process inside one container. Plain JavaScript run by `node` directly (no loader, no TypeScript) so a
 // container starts in tens of milliseconds. It talks to the controller over the IPC channel only:
-//   controller -> { t: 'init', code, main } | { t: 'run', id, value, env }
+//   controller -> { t: 'init', code, main } | { t: 'init', dir, main } | { t: 'run', id, value, env }
 //   container  -> { t: 'ready' } | { t: 'init', ok, error? } | { t: 'log', id, stream, line, time }
 //              |  { t: 'done', id, kind, result }   (result is a JSON string)
 // Semantics follow the OpenWhisk Node.js runtime: code evaluated once, `main` found in scope or in
 // module.exports, `undefined` -> {}, rejection -> application error, synchronous throw -> developer error.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -59,8 +60,26 @@ captureStream(process.stderr, 'stderr');
 
 const ENTRY_POINT = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
+// A zip action, already unpacked into `dir`: loaded as a Node.js package (package.json `main`, else
+// index.js), and `main` taken from its exports, as the runtime does.
+function loadPackage(dir, main) {
+  if (!existsSync(path.join(dir, 'package.json')) && !existsSync(path.join(dir, 'index.js'))) {
+    throw new Error('Zipped actions must contain either package.json or index.js at the root.');
+  }
+  process.chdir(dir);
+  const exported = createRequire(path.join(dir, 'noop.js'))(dir);
+  return main.split('.').reduce((value, key) => (value == null ? undefined : value[key]), exported);
+}
+
 function init(message) {
   if (!ENTRY_POINT.test(message.main)) throw new Error(`Action entrypoint '${message.main}' is not valid.`);
+  if (message.dir !== undefined) {
+    const entry = loadPackage(message.dir, message.main);
+    if (typeof entry !== 'function')
+      throw new Error(`Action entrypoint '${message.main}' is not a function.`);
+    handler = entry;
+    return;
+  }
   const filename = path.join(process.cwd(), 'action.js');
   const module = { exports: {} };
   // Like the runtime: `main` is looked up in the code's scope first, then in module.exports / exports.

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import openwhisk from 'openwhisk';
 
 import { startLocalWhisk, type LocalWhisk } from '../../../src/localwhisk/index.js';
+import { NODE_KIND } from '../../../src/localwhisk/exec.js';
 import { client, fixture, statusOf } from './support.js';
 
 /** A raw request, for what the SDK cannot send (malformed bodies, oversized payloads). */
@@ -84,7 +85,9 @@ describe('localwhisk REST routes through the openwhisk SDK', function () {
     expect(updated).to.include({ version: '0.0.2' });
     expect(updated.limits).to.include({ timeout: 1000 });
     const got = await ow.actions.get({ name: 'a1' });
-    expect(got.exec).to.include({ code: fixture('counter'), kind: 'nodejs:default' });
+    expect(got.exec).to.include({ code: fixture('counter'), kind: NODE_KIND, binary: false });
+    expect(got.exec).to.not.have.property('main');
+    expect(got.annotations).to.deep.include({ key: 'exec', value: NODE_KIND });
     expect((await ow.actions.list()).map((a) => a.name)).to.include('a1');
     await ow.actions.delete({ name: 'a1' });
     expect((await statusOf(ow.actions.get({ name: 'a1' }))).statusCode).to.equal(404);
