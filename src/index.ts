@@ -53,7 +53,7 @@ export {
 } from './executor/index.js';
 
 // whisk-sync's own actions: deployment and parameters.
-export { deployBundledActions } from './deploy/bundled.js';
+export { deployBundledActions, type ClientSource } from './deploy/bundled.js';
 export { DeployError } from './deploy/errors.js';
 export type { DeployErrorCode } from './deploy/errors.js';
 export type { DeployedAction, DeployOptions, DeployOutcome, DeployReport } from './deploy/deploy.js';

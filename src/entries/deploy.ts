@@ -2,7 +2,7 @@
  * `whisk-sync/deploy`: wskdeploy manifests read and deployed through the `openwhisk` SDK, and the
  * manifest shipped with whisk-sync.
  */
-export { bundledManifestPath, deployBundledActions } from '../deploy/bundled.js';
+export { bundledManifestPath, deployBundledActions, type ClientSource } from '../deploy/bundled.js';
 export { deployManifest } from '../deploy/deploy.js';
 export type { DeployedAction, DeployOptions, DeployOutcome, DeployReport } from '../deploy/deploy.js';
 export { DeployError } from '../deploy/errors.js';
