@@ -2,13 +2,12 @@
  * `whisk-sync check history.jsonl [--json] [--shared-clock] [--run ID]`: judges a recorded run history.
  * Exit status: 0 when every property holds, 1 when one fails, 2 for a usage error.
  */
-import { parseArgs } from 'node:util';
 import { checkHistory } from '../history/checker.js';
 import { HistoryFileError, HistoryFormatError } from '../history/errors.js';
 import { formatReport } from '../history/format-report.js';
 import { readHistoryFile } from '../history/jsonl.js';
 import { UsageError } from '../run/errors.js';
-import { parseArgsMessage } from '../run/option-values.js';
+import { parseCommandLine } from '../run/option-values.js';
 import { EXIT_USAGE, reportFailure, type Command, type CommandIo } from './command.js';
 import { formatHelp } from './help.js';
 
@@ -29,21 +28,16 @@ const USAGE = formatHelp({
 });
 
 async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'shared-clock': { type: 'boolean', default: false },
-        run: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(parseArgsMessage(err));
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      json: { type: 'boolean', default: false },
+      'shared-clock': { type: 'boolean', default: false },
+      run: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);

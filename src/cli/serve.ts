@@ -1,12 +1,10 @@
 // whisk-sync serve [--port N] [--auth UUID:KEY] [--namespace NS] [--concurrency N]
 // Runs the embedded OpenWhisk-compatible controller on loopback until SIGINT or SIGTERM.
 
-import { parseArgs } from 'node:util';
-
 import { LocalWhiskOptionError, startLocalWhisk, type LocalWhiskOptions } from '../localwhisk/index.js';
 import { MAX_ACTION_CONCURRENCY } from '../localwhisk/options.js';
 import { UsageError } from '../run/errors.js';
-import { attachNegativeValues, integerInRange } from '../run/option-values.js';
+import { integerInRange, parseArgsMessage, parseCommandLine } from '../run/option-values.js';
 import { EXIT_OK, EXIT_USAGE, onAbort, reportFailure, type Command, type CommandIo } from './command.js';
 import { formatHelp } from './help.js';
 
@@ -35,7 +33,7 @@ const USAGE = formatHelp({
   exit: '0 stopped by SIGINT or SIGTERM (every container stopped), 1 failed, 2 usage error (nothing listens)',
 });
 
-/** Thrown for a bad command line; `(see --help)` is part of Node's parse messages only. */
+/** Thrown for a bad option value; `(see --help)` is added to Node's parse messages only. */
 function usage(message: string): never {
   throw new UsageError(message);
 }
@@ -46,25 +44,19 @@ function integerArg(name: string, value: string | undefined, min: number, max: n
 }
 
 function parse(argv: readonly string[]): LocalWhiskOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: attachNegativeValues(argv, ['port', 'auth', 'namespace', 'concurrency']),
-      options: {
-        port: { type: 'string' },
-        auth: { type: 'string' },
-        namespace: { type: 'string' },
-        concurrency: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
+  const parsed = parseCommandLine(
+    argv,
+    {
+      port: { type: 'string' },
+      auth: { type: 'string' },
+      namespace: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
     // Node's own wording goes on about "--" and positionals; its first sentence is the answer.
-    const first = (error as Error).message.split('\n')[0] ?? 'bad arguments';
-    usage(`${first.replace(/\. (To specify|This command).*$/, '')} (see --help)`);
-  }
+    (error) => `${parseArgsMessage(error).replace(/\. This command.*$/, '')} (see --help)`,
+  );
   const { values } = parsed;
   if (values.help === true) return 'help';
   const options: LocalWhiskOptions = { port: integerArg('port', values.port, 0, 65535) ?? DEFAULT_PORT };

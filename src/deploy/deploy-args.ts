@@ -1,8 +1,6 @@
-import { parseArgs } from 'node:util';
-
 import { formatHelp } from '../cli/help.js';
 import { UsageError } from '../run/errors.js';
-import { parseArgsMessage } from '../run/option-values.js';
+import { parseCommandLine } from '../run/option-values.js';
 
 /** What `npm run deploy -- [options]` was asked to do. */
 export interface DeployCommand {
@@ -52,23 +50,17 @@ export const DEPLOY_HELP = formatHelp({
 
 /** Parses the arguments after `npm run deploy --`; throws {@link UsageError} with one line. */
 export function parseDeployArgs(argv: readonly string[]): DeployInvocation {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        manifest: { type: 'string' },
-        apihost: { type: 'string' },
-        auth: { type: 'string' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(parseArgsMessage(error));
-  }
+  const { values } = parseCommandLine(
+    argv,
+    {
+      manifest: { type: 'string' },
+      apihost: { type: 'string' },
+      auth: { type: 'string' },
+      debug: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
   if (values.help === true) return { kind: 'help' };
   for (const name of ['manifest', 'apihost', 'auth'] as const) {
     if (values[name]?.trim() === '') throw new UsageError(`--${name} must not be empty`);

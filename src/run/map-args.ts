@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
-
 import { formatHelp } from '../cli/help.js';
 import { DEFAULT_LEASE_MS } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
-import { attachNegativeValues, integerInRange, parseArgsMessage } from './option-values.js';
+import { integerInRange, parseArgsMessage, parseCommandLine } from './option-values.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
@@ -145,9 +143,6 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-const VALUE_OPTIONS = Object.entries(OPTIONS).flatMap(([name, spec]) =>
-  spec.type === 'string' ? [name] : [],
-);
 
 /**
  * Parses the arguments after `npm run map --`. Throws {@link UsageError} with a one-line message for
@@ -159,17 +154,7 @@ export function parseMapArgs(
   env: Readonly<Record<string, string | undefined>>,
   maxN: number,
 ): MapInvocation {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: attachNegativeValues(argv, VALUE_OPTIONS),
-      options: OPTIONS,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(describeParseError(error, argv, maxN));
-  }
+  const parsed = parseCommandLine(argv, OPTIONS, true, (error) => describeParseError(error, argv, maxN));
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };
 
