@@ -1,41 +1,65 @@
 /**
- * whisk-sync: mutual exclusion and one agreed list for Apache OpenWhisk actions over RabbitMQ,
- * a PyWren-style map client, and an embedded OpenWhisk-compatible controller.
+ * whisk-sync: mutual exclusion and one agreed list for Apache OpenWhisk actions over RabbitMQ.
  *
- * This is the package's one public export list.
+ * The package root holds what a user of the map client needs: the executor, one synchronized round,
+ * the shipped actions' deployment and parameters, and the errors. The rest has its own entry point:
+ * `whisk-sync/deploy` (manifests), `whisk-sync/localwhisk` (the embedded controller) and
+ * `whisk-sync/history` (recorded runs, their checker and timeline).
  */
 
+export { WhiskSyncError } from './errors.js';
+
 // The map client.
-export * from './executor/index.js';
-
-// One synchronized round of a leader and N slaves.
-export { runRound, DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION } from './run/round.js';
-export type { RoundOptions } from './run/round.js';
-export type { RoundReport, RoundTimings, SlaveFailure } from './run/report.js';
-export { checkBroker } from './run/broker-check.js';
-export { RunError, UsageError } from './run/errors.js';
-export type { RunErrorCode } from './run/errors.js';
-
-// Deployment from a wskdeploy manifest.
-export * from './deploy/index.js';
-
-// The embedded controller.
+export { FunctionExecutor, ResponseFuture } from './executor/index.js';
+export type {
+  ActivationFailureStatus,
+  ActivationRecord,
+  ActivationStats,
+  Annotation,
+  BackoffPolicy,
+  CallOptions,
+  Clock,
+  ConfigEnvironment,
+  ExecutorErrorCode,
+  ExecutorStats,
+  ExecutorTarget,
+  FunctionExecutorOptions,
+  FutureStatus,
+  FutureWaitOptions,
+  GetResultOptions,
+  InvocationFailure,
+  LocalWhiskHandle,
+  MapOptions,
+  PollPolicy,
+  Progress,
+  ProgressListener,
+  ReturnWhen,
+  StartLocalWhisk,
+  TargetMode,
+  WaitOptions,
+  WaitResult,
+  WhiskTransport,
+} from './executor/index.js';
 export {
-  startLocalWhisk,
-  randomAuth,
-  LocalWhiskOptionError,
-  type LocalWhisk,
-  type LocalWhiskOptions,
-  type LocalWhiskErrorCode,
-  type ContainerInfo,
-  type ActivationStatus,
-} from './localwhisk/index.js';
+  AbortedError,
+  ActivationError,
+  CapacityError,
+  ConfigError,
+  ExecutorClosedError,
+  ExecutorError,
+  ExecutorTimeoutError,
+  InvocationError,
+  TransportError,
+} from './executor/index.js';
 
-// The protocol's parameters, limits and client-side controls.
+// whisk-sync's own actions: deployment and parameters.
+export { deployBundledActions, type ClientSource } from './deploy/bundled.js';
+export { DeployError } from './deploy/errors.js';
+export type { DeployErrorCode } from './deploy/errors.js';
+export type { DeployedAction, DeployOptions, DeployOutcome, DeployReport } from './deploy/deploy.js';
+export type { WhiskClient, EntityName } from './deploy/whisk-client.js';
 export {
   createRunCredentials,
-  validateLeaderParams,
-  validateSlaveParams,
   ParamError,
   DEFAULT_EXPIRES_MS,
   DEFAULT_HEARTBEAT_MS,
@@ -43,41 +67,29 @@ export {
   DEFAULT_TIMEOUT_MS,
   MAX_SLAVES,
   MAX_VALUE,
-  type RunCredentials,
-  type ActionFailure,
-  type FailureCode,
-  type LeaderParams,
-  type LeaderResult,
-  type SlaveParams,
-  type SlaveResult,
+} from './protocol/index.js';
+export type {
+  ActionFailure,
+  FailureCode,
+  LeaderParams,
+  LeaderResult,
+  RunCredentials,
+  SlaveParams,
+  SlaveResult,
 } from './protocol/index.js';
 export { APPEND_ROUTES, type AppendRoute } from './protocol/messages.js';
+
+// One synchronized round of a leader and N slaves.
+export { runRound, DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION } from './run/round.js';
+export type { RoundOptions } from './run/round.js';
+export type { RoundReport, RoundTimings, SlaveFailure } from './run/report.js';
+export { checkBroker } from './run/broker-check.js';
+export { RunError } from './run/errors.js';
+export type { RunErrorCode } from './run/errors.js';
 export {
   abandonSlave,
   closeBrokerConnections,
   BrokerError,
   type AbandonSlaveOptions,
 } from './broker/index.js';
-
-// Run histories: recording format, checker, timeline.
-export type * from './history/event.js';
-export { checkHistory, type CheckOptions } from './history/checker.js';
-export {
-  PROPERTIES,
-  PROPERTY_STATEMENTS,
-  type PropertyName,
-  type CheckReport,
-  type RunReport,
-  type PropertyResult,
-  type Violation,
-} from './history/report.js';
-export { formatReport, type FormatOptions } from './history/format-report.js';
-export {
-  parseHistory,
-  formatHistory,
-  readHistoryFile,
-  writeHistoryFile,
-  mergeHistories,
-} from './history/jsonl.js';
-export { HistoryFileError, HistoryFormatError, type HistoryErrorCode } from './history/errors.js';
-export { renderTimeline, type TimelineOptions } from './plot/timeline.js';
+export type { HistoryEvent } from './history/event.js';

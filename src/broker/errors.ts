@@ -1,10 +1,11 @@
 import { maskUrl } from '../protocol/mask.js';
+import { WhiskSyncError } from '../errors.js';
 
 /**
  * The broker connection or channel failed, timed out, or refused an operation. The message names
  * the operation and never contains a password (URLs are masked).
  */
-export class BrokerError extends Error {
+export class BrokerError extends WhiskSyncError {
   override readonly name = 'BrokerError';
   readonly code = 'BROKER';
   constructor(message: string, options?: { cause?: unknown }) {

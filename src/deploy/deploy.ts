@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type openwhisk from 'openwhisk';
 
 import { DeployError } from './errors.js';
 import type { ActionLimits, Manifest, ManifestAction } from './manifest.js';
+import type { WhiskClient } from './whisk-client.js';
 
 /** Options of {@link deployManifest}. */
 export interface DeployOptions {
@@ -37,8 +37,6 @@ export interface DeployReport {
   readonly actions: readonly DeployedAction[];
 }
 
-type Client = Pick<openwhisk.Client, 'actions' | 'packages'>;
-
 /**
  * Creates or updates (`overwrite=true`) every package and action of a manifest through the SDK,
  * the way `wskdeploy` would. All code files are checked before anything is sent, so a missing
@@ -46,7 +44,7 @@ type Client = Pick<openwhisk.Client, 'actions' | 'packages'>;
  * `DEPLOY_FAILED` (the platform refused; the message carries its answer).
  */
 export async function deployManifest(
-  client: Client,
+  client: WhiskClient,
   manifest: Manifest,
   options: DeployOptions = {},
 ): Promise<DeployReport> {

@@ -1,3 +1,4 @@
+export { bundledManifestPath, deployBundledActions, type ClientSource } from './bundled.js';
 export { deployManifest } from './deploy.js';
 export type { DeployedAction, DeployOptions, DeployOutcome, DeployReport } from './deploy.js';
 export { DeployError } from './errors.js';
@@ -13,3 +14,4 @@ export type {
 export { NODEJS_RUNTIMES } from './runtimes.js';
 export { substituteVariables } from './substitute.js';
 export type { Environment, Substitution } from './substitute.js';
+export type { EntityName, WhiskClient } from './whisk-client.js';

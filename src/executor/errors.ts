@@ -1,3 +1,5 @@
+import { WhiskSyncError } from '../errors.js';
+
 /** Machine-readable codes of every error the executor throws on purpose. */
 export type ExecutorErrorCode =
   | 'CONFIG_INVALID'
@@ -9,8 +11,8 @@ export type ExecutorErrorCode =
   | 'EXECUTOR_CLOSED';
 
 /** Base class of the executor's errors; switch on `code` rather than on the message. */
-export abstract class ExecutorError extends Error {
-  abstract readonly code: ExecutorErrorCode;
+export abstract class ExecutorError extends WhiskSyncError {
+  abstract override readonly code: ExecutorErrorCode;
 }
 
 /** No usable OpenWhisk configuration: the message says which setting is missing or malformed. */

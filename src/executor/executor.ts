@@ -1,5 +1,3 @@
-import type openwhisk from 'openwhisk';
-
 import { retryWhile } from './backoff.js';
 import { isThrottled, toInvocationError } from './classify.js';
 import { systemClock, type Clock } from './clock.js';
@@ -26,6 +24,7 @@ import { countProgress, report, type ProgressListener } from './progress.js';
 import { createSdkTransport } from './sdk-transport.js';
 import { Secret } from './secret.js';
 import type { WhiskTransport } from './transport.js';
+import type { WhiskClient } from '../deploy/whisk-client.js';
 
 /** When {@link FunctionExecutor.wait} returns. */
 export type ReturnWhen =
@@ -92,7 +91,7 @@ export interface ExecutorTarget {
    * The SDK client the executor uses (undefined with a custom transport), e.g. to deploy actions. Not
    * enumerable, because it holds the API key: `JSON.stringify`, `console.log` and `{...target}` leave it out.
    */
-  readonly client: openwhisk.Client | undefined;
+  readonly client: WhiskClient | undefined;
   /** The embedded controller in use, if any. Not enumerable, like `client`. */
   readonly localWhisk: LocalWhiskHandle | undefined;
 }
@@ -374,7 +373,7 @@ export class FunctionExecutor {
     const options = this.#options;
     let target: Omit<ExecutorTarget, 'client' | 'localWhisk'>;
     let transport: WhiskTransport;
-    let client: openwhisk.Client | undefined;
+    let client: WhiskClient | undefined;
     let local: LocalWhiskHandle | undefined;
     let ownedLocal: LocalWhiskHandle | undefined;
 

@@ -1,3 +1,5 @@
+import { WhiskSyncError } from '../errors.js';
+
 /** One `{key, value}` entry of an activation's annotations. */
 export interface Annotation {
   readonly key: string;
@@ -37,8 +39,9 @@ export interface WhiskTransport {
 }
 
 /** A failed request: `statusCode` is the HTTP status, or undefined when there was no HTTP answer. */
-export class TransportError extends Error {
+export class TransportError extends WhiskSyncError {
   override readonly name = 'TransportError';
+  readonly code = 'TRANSPORT_FAILED';
   constructor(
     message: string,
     readonly statusCode: number | undefined,

@@ -1,8 +1,10 @@
+import { WhiskSyncError } from '../errors.js';
+
 /** What went wrong when loading a history, so callers (and the `check` command) can tell the cases apart. */
 export type HistoryErrorCode = 'HISTORY_MALFORMED' | 'HISTORY_UNREADABLE';
 
 /** A history line is not valid JSON or not a valid history event. */
-export class HistoryFormatError extends Error {
+export class HistoryFormatError extends WhiskSyncError {
   override readonly name = 'HistoryFormatError';
   readonly code: HistoryErrorCode = 'HISTORY_MALFORMED';
 
@@ -21,7 +23,7 @@ export class HistoryFormatError extends Error {
 }
 
 /** A history file could not be read or written (missing, a directory, no permission...). */
-export class HistoryFileError extends Error {
+export class HistoryFileError extends WhiskSyncError {
   override readonly name = 'HistoryFileError';
   readonly code: HistoryErrorCode = 'HISTORY_UNREADABLE';
 

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
+import { MODULES_DIR } from '../package-root.cjs';
 import type { RunKind } from './activation-record.js';
 import { removeUnpacked, unpackZipAction } from './zip-action.js';
 import { abnormalInitialization, abnormalRun, logsTruncated, memoryExhausted } from './messages.js';
 
 /** The plain-JS program each container runs. */
-const RUNNER = fileURLToPath(new URL('./container/runner.js', import.meta.url));
+const RUNNER = join(MODULES_DIR, 'localwhisk', 'container', 'runner.mjs');
 const PAGE_SIZE = 4096;
 const START_DEADLINE_MS = 30000;
 

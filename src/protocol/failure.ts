@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/event.js';
+import { WhiskSyncError } from '../errors.js';
 
 /**
  * Machine-readable reason of a failed activation, carried as `code` next to the message in `error`:
@@ -34,7 +35,7 @@ export interface ActionFailure {
 }
 
 /** A parameter that fails validation; its message names the parameter and the (masked) value. */
-export class ParamError extends TypeError {
+export class ParamError extends WhiskSyncError {
   override readonly name = 'ParamError';
   readonly code = 'BAD_PARAM';
   constructor(

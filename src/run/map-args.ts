@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
-
+import { formatHelp } from '../cli/help.js';
+import { DEFAULT_LEASE_MS } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
-import { attachNegativeValues, integerInRange, parseArgsMessage } from './option-values.js';
+import { integerInRange, parseArgsMessage, parseCommandLine } from './option-values.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
@@ -54,32 +54,76 @@ export function mapUsageLine(maxN: number): string {
 
 /** The full `--help` text. */
 export function mapHelp(maxN: number): string {
-  return `Runs one synchronized round: a leader and N slaves agree on one list of N random integers.
-
-usage: npm run map -- N [options]
-
-  N                       number of slave actions, 1..${maxN}
-  --json                  print one JSON object on stdout (runId, n, agree, list, results, elapsedMs, ...)
-  --amqp-url URL          RabbitMQ broker (default: $AMQP_URL, else ${DEFAULT_AMQP_URL})
-  --apihost HOST          OpenWhisk API host (default: __OW_API_HOST, ~/.wskprops, else the embedded controller)
-  --auth KEY              OpenWhisk API key uuid:key (default: __OW_API_KEY, ~/.wskprops)
-  --local                 use the embedded controller even when an OpenWhisk is configured
-  --local-concurrency C   activations per container on the embedded controller (default ${DEFAULT_LOCAL_CONCURRENCY};
-                          1 gives every activation its own process, as OpenWhisk does by default)
-  --timeout-ms MS         how long the client waits for the round (MS + 15 s); also the actions' deadline
-                          where the platform sets none (__OW_DEADLINE, from the action's time limit, wins)
-  --lease-ms MS           lease of one write grant; a holder that does not append in time is revoked
-  --append-route ROUTE    fanout (default): every slave receives every append, about N² deliveries;
-                          leader: appends go to the leader alone, about N deliveries (for large N)
-  --retries K             re-invoke a failed slave up to K times with the same id (default 0)
-  --history FILE          write the run's JSONL history to FILE and check it (a failed check exits 1)
-  --plot FILE.svg         draw the run's timeline as SVG
-  --manifest FILE         deployment manifest (default ${DEFAULT_MANIFEST})
-  --debug                 print stack traces of unexpected errors
-  -h, --help              show this help
-
-Exit status: 0 when the leader succeeded and all N slaves returned the same list of N integers in
-0..1000; 1 when the run failed or disagreed; 2 for usage errors.`;
+  return formatHelp({
+    name: 'map',
+    usage: 'N [options]',
+    summary: 'Runs one synchronized round: a leader and N slaves agree on one list of N random integers.',
+    options: [
+      { flags: 'N', text: 'number of slave actions, required', range: `1..${maxN}` },
+      {
+        flags: '--json',
+        text: 'print one JSON object on stdout (runId, n, agree, list, results, elapsedMs, ...)',
+        default: 'off',
+      },
+      { flags: '--amqp-url URL', text: 'RabbitMQ broker', default: `$AMQP_URL, else ${DEFAULT_AMQP_URL}` },
+      {
+        flags: '--apihost HOST',
+        text: 'OpenWhisk API host',
+        default: '__OW_API_HOST, ~/.wskprops, else the embedded controller',
+      },
+      { flags: '--auth KEY', text: 'OpenWhisk API key uuid:key', default: '__OW_API_KEY, ~/.wskprops' },
+      {
+        flags: '--local',
+        text: 'use the embedded controller even when an OpenWhisk is configured',
+        default: 'off',
+      },
+      {
+        flags: '--local-concurrency C',
+        text: 'activations per container on the embedded controller; 1 gives every activation its own process, as OpenWhisk does by default',
+        default: String(DEFAULT_LOCAL_CONCURRENCY),
+        range: `1..${MAX_LOCAL_CONCURRENCY}`,
+      },
+      {
+        flags: '--timeout-ms MS',
+        text: "how long the client waits for the round (MS + 15 s); also the actions' deadline where the platform sets none (__OW_DEADLINE, from the action's time limit, wins)",
+        default: "the manifest's longest action time limit",
+        range: 'at least 1',
+      },
+      {
+        flags: '--lease-ms MS',
+        text: 'lease of one write grant; a holder that does not append in time is revoked',
+        default: String(DEFAULT_LEASE_MS),
+        range: 'at least 1, below --timeout-ms',
+      },
+      {
+        flags: '--append-route ROUTE',
+        text: 'fanout: every slave receives every append, about N² deliveries; leader: appends go to the leader alone, about N deliveries (for large N)',
+        default: 'fanout',
+        range: APPEND_ROUTES.join(' or '),
+      },
+      {
+        flags: '--retries K',
+        text: 're-invoke a failed slave up to K times with the same id',
+        default: '0',
+        range: 'at least 0',
+      },
+      {
+        flags: '--history FILE',
+        text: "write the run's JSONL history to FILE and check it (a failed check exits 1)",
+        default: 'off',
+      },
+      { flags: '--plot FILE.svg', text: "draw the run's timeline as SVG", default: 'off' },
+      {
+        flags: '--manifest FILE',
+        text: 'deployment manifest',
+        default: `${DEFAULT_MANIFEST}, whisk-sync's own leader and slave`,
+      },
+      { flags: '--debug', text: 'print stack traces of unexpected errors', default: 'off' },
+    ],
+    exit:
+      '0 when the leader succeeded and all N slaves returned the same list of N integers in 0..1000; ' +
+      '1 when the run failed or disagreed; 2 for usage errors',
+  });
 }
 
 const OPTIONS = {
@@ -99,9 +143,6 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-const VALUE_OPTIONS = Object.entries(OPTIONS).flatMap(([name, spec]) =>
-  spec.type === 'string' ? [name] : [],
-);
 
 /**
  * Parses the arguments after `npm run map --`. Throws {@link UsageError} with a one-line message for
@@ -113,17 +154,7 @@ export function parseMapArgs(
   env: Readonly<Record<string, string | undefined>>,
   maxN: number,
 ): MapInvocation {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: attachNegativeValues(argv, VALUE_OPTIONS),
-      options: OPTIONS,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(describeParseError(error, argv, maxN));
-  }
+  const parsed = parseCommandLine(argv, OPTIONS, true, (error) => describeParseError(error, argv, maxN));
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };
 

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 import { UsageError } from './errors.js';
 
 /**
@@ -43,4 +45,38 @@ export function integerInRange(text: string, name: string, min: number, max: num
     throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+/** Option definitions in the form of Node's `parseArgs`. */
+export type CommandLineOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** What {@link parseCommandLine} returns: `values` typed by the options, and the positionals. */
+export type ParsedCommandLine<O extends CommandLineOptions, P extends boolean> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: P; strict: true }>
+>;
+
+/**
+ * The one command-line parser of every command: Node's `parseArgs` in strict mode, with negative
+ * numbers attached to their options (see {@link attachNegativeValues}), and any parse error thrown as
+ * a {@link UsageError} whose one line is `describe(error)` (default: Node's first sentence).
+ */
+export function parseCommandLine<const O extends CommandLineOptions, const P extends boolean>(
+  argv: readonly string[],
+  options: O,
+  allowPositionals: P,
+  describe: (error: unknown) => string = parseArgsMessage,
+): ParsedCommandLine<O, P> {
+  const valueOptions = Object.entries(options).flatMap(([name, spec]) =>
+    spec.type === 'string' ? [name] : [],
+  );
+  try {
+    return parseArgs({
+      args: attachNegativeValues(argv, valueOptions),
+      options,
+      allowPositionals,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(describe(error));
+  }
 }

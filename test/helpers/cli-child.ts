@@ -1,5 +1,5 @@
 /**
- * Runs one of the command lines (`scripts/*.ts`) as a child process, the way `npm run <name>` does,
+ * Runs one of the `whisk-sync` subcommands from the sources as a child process, the way `npm run <name>` does,
  * and checks the shape every user-mistake answer must have.
  */
 import { execFile } from 'node:child_process';
@@ -26,7 +26,7 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
-/** Runs `node --import tsx scripts/<script>.ts ...args` in the project root. */
+/** Runs `node --import tsx src/cli/bin.ts <command> ...args` in the project root. */
 export function runCli(
   script: string,
   args: readonly string[],
@@ -39,7 +39,7 @@ export function runCli(
   return new Promise((resolveOutcome) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', `scripts/${script}.ts`, ...args],
+      ['--import', 'tsx', 'src/cli/bin.ts', script, ...args],
       { cwd: ROOT, timeout: options.timeoutMs ?? 60_000, env, killSignal: 'SIGKILL' },
       (_error, stdout, stderr) => {
         resolveOutcome({ code: child.exitCode, signal: child.signalCode, stdout, stderr });

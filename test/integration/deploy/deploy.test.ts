@@ -122,12 +122,13 @@ describe('deploying a manifest to the embedded controller', function () {
     }
   });
 
-  it('npm run deploy prints what it created or updated, and never the key', async () => {
+  it('whisk-sync deploy prints what it created or updated, and never the key', async () => {
     const { stdout, stderr } = await run(
       'npx',
       [
         'tsx',
-        'scripts/deploy.ts',
+        'src/cli/bin.ts',
+        'deploy',
         '--manifest',
         join(dir, 'manifest.yaml'),
         '--apihost',
@@ -144,11 +145,12 @@ describe('deploying a manifest to the embedded controller', function () {
     expect(action.parameters).to.deep.include({ key: 'target', value: 'cli' });
   });
 
-  it('npm run deploy exits 1 with one line for a missing manifest', async () => {
+  it('whisk-sync deploy exits 1 with one line for a missing manifest', async () => {
     try {
       await run('npx', [
         'tsx',
-        'scripts/deploy.ts',
+        'src/cli/bin.ts',
+        'deploy',
         '--manifest',
         join(dir, 'nope.yaml'),
         '--apihost',

@@ -217,8 +217,12 @@ describe('FunctionExecutor starting its own embedded controller', function () {
     expect(target.source).to.equal('local');
     expect(target.apihost).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(target.concurrencyLimit).to.equal(2000);
-    const namespaces = await target.client!.namespaces.list();
-    expect(namespaces).to.be.an('array');
+    // Authenticated and answered: a missing action is a 404, a rejected key would be a 401.
+    const missing = await target.client!.actions.get({ name: 'no-such-action' }).then(
+      () => undefined,
+      (error: unknown) => (error as { statusCode?: number }).statusCode,
+    );
+    expect(missing).to.equal(404);
     await fexec.close();
     const reachable = await fetch(`${target.apihost!}/api/v1`).then(
       () => true,

@@ -14,7 +14,7 @@ function runnerChildren(): string[] {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter(
-      ([ppid, , ...args]) => Number(ppid) === process.pid && args.join(' ').includes('container/runner.js'),
+      ([ppid, , ...args]) => Number(ppid) === process.pid && args.join(' ').includes('container/runner.mjs'),
     )
     .map(([, pid]) => pid ?? '');
 }

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import openwhisk from 'openwhisk';
 
-const SERVE = ['--import', 'tsx', 'scripts/serve.ts'];
+const SERVE = ['--import', 'tsx', 'src/cli/bin.ts', 'serve'];
 
 describe('npm run serve', function () {
   it('prints the apihost, key and wsk line, serves the SDK, and stops cleanly on SIGTERM', async function () {

@@ -20,12 +20,12 @@ interface Outcome {
   readonly stderr: string;
 }
 
-/** Runs `tsx scripts/map.ts ...args` the way `npm run map -- ...args` does. */
+/** Runs `whisk-sync map ...args` from the sources, the way `npm run map -- ...args` does. */
 function map(args: readonly string[], env: Record<string, string> = {}): Promise<Outcome> {
   return new Promise((resolvePromise) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'scripts/map.ts', ...args],
+      ['--import', 'tsx', 'src/cli/bin.ts', 'map', ...args],
       { cwd: ROOT, timeout: CHILD_TIMEOUT_MS, env: { ...process.env, AMQP_URL, ...env } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -98,7 +98,7 @@ describe('npm run map', function () {
     it('prints help with --help and exits 0', async () => {
       const { code, stdout } = await map(['--help']);
       expect(code).to.equal(0);
-      expect(stdout).to.contain('--retries K').and.contain('--json').and.contain('Exit status');
+      expect(stdout).to.contain('--retries K').and.contain('--json').and.contain('exit status');
     });
   });
 

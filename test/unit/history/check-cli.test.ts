@@ -11,12 +11,12 @@ interface Outcome {
   readonly stderr: string;
 }
 
-/** Runs `tsx scripts/check.ts` as a child process, the way `npm run check` does. */
+/** Runs `whisk-sync check` from the sources as a child process, the way `npm run check` does. */
 function check(...args: string[]): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = execFile(
-      'npx',
-      ['tsx', 'scripts/check.ts', ...args],
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/bin.ts', 'check', ...args],
       { cwd: root, timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
@@ -89,6 +89,6 @@ describe('npm run check', () => {
   it('prints help and exits 0', async () => {
     const out = await check('--help');
     expect(out.code).to.equal(0);
-    expect(out.stdout).to.match(/^usage: npm run check -- <history\.jsonl>/);
+    expect(out.stdout).to.match(/^usage: whisk-sync check <history\.jsonl>/);
   });
 });

@@ -1,42 +1,36 @@
-// `npm run bench`: broker bounds (round trip, fanout) and end-to-end rounds on the embedded controller.
+// `whisk-sync bench` (`npm run bench` in a clone): broker bounds (round trip, fanout) and end-to-end rounds on the embedded controller.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 
-import {
-  brokerVersion,
-  measureFanout,
-  measureRoundTrip,
-  type FanoutFigures,
-} from '../src/bench/amqp-probe.js';
-import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../src/bench/bench-args.js';
-import { MemorySampler } from '../src/bench/memory.js';
-import { measureProcessRoundTrip } from '../src/bench/process-probe.js';
-import { roundFigures, type RoundFigures } from '../src/bench/round-figures.js';
-import { benchMarkdown, firstProblems, type BenchResults } from '../src/bench/table.js';
-import { deployManifest } from '../src/deploy/deploy.js';
-import { loadManifest, type Manifest } from '../src/deploy/manifest.js';
-import { FunctionExecutor } from '../src/executor/executor.js';
-import { startLocalWhisk } from '../src/localwhisk/index.js';
-import { maskUrl } from '../src/protocol/mask.js';
-import type { AppendRoute } from '../src/protocol/messages.js';
-import { checkBroker } from '../src/run/broker-check.js';
-import { ensureBundles } from '../src/run/bundles.js';
-import { describeCliFailure } from '../src/run/cli-failure.js';
-import { UsageError } from '../src/run/errors.js';
-import { runRound } from '../src/run/round.js';
+import { brokerVersion, measureFanout, measureRoundTrip, type FanoutFigures } from '../bench/amqp-probe.js';
+import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../bench/bench-args.js';
+import { MemorySampler } from '../bench/memory.js';
+import { measureProcessRoundTrip } from '../bench/process-probe.js';
+import { roundFigures, type RoundFigures } from '../bench/round-figures.js';
+import { benchMarkdown, firstProblems, type BenchResults } from '../bench/table.js';
+import { deployManifest } from '../deploy/deploy.js';
+import { loadManifest, type Manifest } from '../deploy/manifest.js';
+import { FunctionExecutor } from '../executor/executor.js';
+import { startLocalWhisk } from '../localwhisk/index.js';
+import { maskUrl } from '../protocol/mask.js';
+import type { AppendRoute } from '../protocol/messages.js';
+import { checkBroker } from '../run/broker-check.js';
+import { ensureBundles } from '../run/bundles.js';
+import { runRound } from '../run/round.js';
+import { packageRoot } from '../package-root.cjs';
+import { reportFailure, type Command, type CommandEnv, type CommandIo } from './command.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROBE_DEADLINE_MS = 120_000;
 const progress = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
 
-async function main(argv: readonly string[]): Promise<number> {
-  const invocation = parseBenchArgs(argv, process.env);
+async function main(argv: readonly string[], env: CommandEnv, io: CommandIo): Promise<number> {
+  const ROOT = packageRoot();
+  const invocation = parseBenchArgs(argv, env);
   if (invocation.kind === 'help') {
-    process.stdout.write(`${BENCH_USAGE}\n`);
+    io.stdout.write(`${BENCH_USAGE}\n`);
     return 0;
   }
   const command = invocation.command;
@@ -99,7 +93,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const markdown = benchMarkdown(results);
   await writeFile(join(outDir, 'latest.md'), markdown);
   await writeFile(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(markdown);
+  io.stdout.write(markdown);
   progress(`wrote ${join(command.outDir, 'latest.md')} and latest.json`);
   return rounds.every((r) => r.ok) ? 0 : 1;
 }
@@ -170,14 +164,12 @@ async function coldAndWarm(
   }
 }
 
-const argv = process.argv.slice(2);
-void main(argv)
-  .catch((error: unknown) => {
-    const failure = describeCliFailure(error);
-    const usage = error instanceof UsageError ? ` — ${BENCH_USAGE}` : '';
-    process.stderr.write(`bench: ${failure.line}${usage}\n`);
-    return failure.exitCode;
-  })
-  .then((code) => {
-    process.exitCode = code;
-  });
+export const bench: Command = {
+  name: 'bench',
+  summary: 'measure the broker and end-to-end rounds on the embedded controller',
+  interruptible: false,
+  run: (argv, env, io) =>
+    main(argv, env, io).catch((error: unknown) =>
+      reportFailure('bench', error, io, { usageLine: BENCH_USAGE }),
+    ),
+};

@@ -1,73 +1,78 @@
-// `npm run map -- N`: builds and deploys the actions, runs one synchronized round, reports it.
+// `whisk-sync map N` (`npm run map -- N` in a clone): deploys the actions, runs one synchronized round,
+// reports it.
 import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-import { deployManifest } from '../src/deploy/deploy.js';
-import { loadManifest, type Manifest } from '../src/deploy/manifest.js';
-import { FunctionExecutor } from '../src/executor/executor.js';
-import { maskUrl } from '../src/executor/secret.js';
-import { checkHistory } from '../src/history/checker.js';
-import { formatReport } from '../src/history/format-report.js';
-import { writeHistoryFile } from '../src/history/jsonl.js';
-import { renderTimeline } from '../src/plot/timeline.js';
-import { MAX_SLAVES } from '../src/protocol/limits.js';
-import { checkBroker } from '../src/run/broker-check.js';
-import { ensureBundles } from '../src/run/bundles.js';
-import { describeCliFailure } from '../src/run/cli-failure.js';
-import { UsageError } from '../src/run/errors.js';
-import { checkOutputFile } from '../src/run/output-file.js';
-import { formatRound, roundJson } from '../src/run/format.js';
+import { deployManifest } from '../deploy/deploy.js';
+import { loadManifest, type Manifest } from '../deploy/manifest.js';
+import { FunctionExecutor } from '../executor/executor.js';
+import { maskUrl } from '../executor/secret.js';
+import { checkHistory } from '../history/checker.js';
+import { formatReport } from '../history/format-report.js';
+import { writeHistoryFile } from '../history/jsonl.js';
+import { renderTimeline } from '../plot/timeline.js';
+import { MAX_SLAVES } from '../protocol/limits.js';
+import { checkBroker } from '../run/broker-check.js';
+import { ensureBundles } from '../run/bundles.js';
+import { checkOutputFile } from '../run/output-file.js';
+import { formatRound, roundJson } from '../run/format.js';
 import {
   DEFAULT_LOCAL_CONCURRENCY,
   mapHelp,
   mapUsageLine,
   parseMapArgs,
   type MapCommand,
-} from '../src/run/map-args.js';
-import { createProgressDisplay } from '../src/run/progress-display.js';
+} from '../run/map-args.js';
+import { createProgressDisplay } from '../run/progress-display.js';
+import { COLLECTION_GRACE_MS, DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION, runRound } from '../run/round.js';
+import { packageRoot } from '../package-root.cjs';
 import {
-  COLLECTION_GRACE_MS,
-  DEFAULT_LEADER_ACTION,
-  DEFAULT_SLAVE_ACTION,
-  runRound,
-} from '../src/run/round.js';
+  interruptedStatus,
+  onAbort,
+  reportFailure,
+  type Command,
+  type CommandEnv,
+  type CommandIo,
+} from './command.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** What one run of the command holds on to, so that a failure or a signal can clean up after it. */
+interface MapRun {
+  /** Every credential met on the way, so that no error line can show it. */
+  readonly secrets: string[];
+  executor?: FunctionExecutor;
+}
 
-// Every credential met on the way, so that no error line can show it.
-const secrets: string[] = [];
-let executor: FunctionExecutor | undefined;
-
-async function main(argv: readonly string[]): Promise<number> {
-  const invocation = parseMapArgs(argv, process.env, MAX_SLAVES);
+async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, state: MapRun): Promise<number> {
+  const root = packageRoot();
+  const invocation = parseMapArgs(argv, env, MAX_SLAVES);
   if (invocation.kind === 'help') {
-    process.stdout.write(`${mapHelp(MAX_SLAVES)}\n`);
+    io.stdout.write(`${mapHelp(MAX_SLAVES)}\n`);
     return 0;
   }
   const { command } = invocation;
-  rememberSecrets(command);
+  rememberSecrets(command, state.secrets);
   if (command.historyFile !== undefined) await checkOutputFile(command.historyFile, '--history');
   if (command.plotFile !== undefined) await checkOutputFile(command.plotFile, '--plot');
-  const display = createProgressDisplay(process.stderr);
+  const display = createProgressDisplay(io.stderr);
 
   await checkBroker(command.amqpUrl);
-  const built = await ensureBundles(ROOT);
+  const built = await ensureBundles(root);
   if (built !== undefined) display.note(`built the action bundles (${built})`);
 
-  executor = new FunctionExecutor({
+  const executor = new FunctionExecutor({
     target: command.local ? 'local' : 'auto',
     ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
     ...(command.auth === undefined ? {} : { apiKey: command.auth }),
     local: { prewarmContainers: 0 },
     onProgress: display.update,
   });
+  state.executor = executor;
   const target = await executor.ready();
   display.note(`OpenWhisk: ${target.description}`);
   if (target.client === undefined) throw new Error('the executor has no OpenWhisk client to deploy with');
 
   const manifest = loadManifest(
-    command.manifest === 'manifest.yaml' ? join(ROOT, 'manifest.yaml') : command.manifest,
+    command.manifest === 'manifest.yaml' ? join(root, 'manifest.yaml') : command.manifest,
   );
   for (const warning of manifest.warnings) display.note(`warning: ${warning}`);
   const local = target.localWhisk !== undefined;
@@ -106,7 +111,7 @@ async function main(argv: readonly string[]): Promise<number> {
     extra.history = { file: command.historyFile, events: events.length, checkPassed: check.passed };
     if (!check.passed) {
       ok = false;
-      process.stderr.write(formatReport(check));
+      io.stderr.write(formatReport(check));
     }
     display.note(
       `history: ${events.length} events in ${command.historyFile}; check ${check.passed ? 'passed' : 'FAILED'}`,
@@ -117,7 +122,7 @@ async function main(argv: readonly string[]): Promise<number> {
     extra.plot = command.plotFile;
     display.note(`timeline: ${command.plotFile}`);
   }
-  process.stdout.write(command.json ? roundJson({ ...report, ok }, extra) : formatRound({ ...report, ok }));
+  io.stdout.write(command.json ? roundJson({ ...report, ok }, extra) : formatRound({ ...report, ok }));
   return ok ? 0 : 1;
 }
 
@@ -133,7 +138,7 @@ function actionNames(manifest: Manifest): { leader: string; slave: string; timeo
   };
 }
 
-function rememberSecrets(command: MapCommand): void {
+function rememberSecrets(command: MapCommand, secrets: string[]): void {
   if (command.auth !== undefined) secrets.push(command.auth, ...command.auth.split(':').slice(1));
   try {
     const password = new URL(command.amqpUrl).password;
@@ -143,26 +148,25 @@ function rememberSecrets(command: MapCommand): void {
   }
 }
 
-async function shutdown(): Promise<void> {
-  await executor?.close().catch(() => undefined);
-}
-
-const argv = process.argv.slice(2);
-process.once('SIGINT', () => {
-  process.stderr.write('\nmap: interrupted; stopping\n');
-  void shutdown().then(() => process.exit(130));
-});
-void main(argv)
-  .catch((error: unknown) => {
-    const failure = describeCliFailure(error, secrets);
-    const usage = error instanceof UsageError ? ` — ${mapUsageLine(MAX_SLAVES)}` : '';
-    process.stderr.write(`map: ${failure.line}${usage}\n`);
-    if (argv.includes('--debug') && error instanceof Error && error.stack !== undefined) {
-      process.stderr.write(`${error.stack}\n`);
-    }
-    return failure.exitCode;
-  })
-  .then(async (code) => {
-    await shutdown();
-    process.exitCode = code;
-  });
+export const map: Command = {
+  name: 'map',
+  summary: 'run one synchronized round of a leader and N slaves, and report it',
+  interruptible: true,
+  run: async (argv, env, io) => {
+    const state: MapRun = { secrets: [] };
+    const interrupted = onAbort(io.signal, undefined).then(() => interruptedStatus(io.signal));
+    const code = await Promise.race([
+      main(argv, env, io, state).catch((error: unknown) =>
+        reportFailure('map', error, io, {
+          secrets: state.secrets,
+          usageLine: mapUsageLine(MAX_SLAVES),
+          debug: argv.includes('--debug'),
+        }),
+      ),
+      interrupted,
+    ]);
+    if (io.signal.aborted) io.stderr.write('\nmap: interrupted; stopping\n');
+    await state.executor?.close().catch(() => undefined);
+    return code;
+  },
+};
