@@ -1,5 +1,4 @@
 // `npm run map -- N`: builds and deploys the actions, runs one synchronized round, reports it.
-import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,10 +6,6 @@ import { deployManifest } from '../src/deploy/deploy.js';
 import { loadManifest, type Manifest } from '../src/deploy/manifest.js';
 import { FunctionExecutor } from '../src/executor/executor.js';
 import { maskUrl } from '../src/executor/secret.js';
-import { checkHistory } from '../src/history/checker.js';
-import { formatReport } from '../src/history/format-report.js';
-import { writeHistoryFile } from '../src/history/jsonl.js';
-import { renderTimeline } from '../src/plot/timeline.js';
 import { MAX_SLAVES } from '../src/protocol/limits.js';
 import { checkBroker } from '../src/run/broker-check.js';
 import { ensureBundles } from '../src/run/bundles.js';
@@ -26,6 +21,7 @@ import {
   type MapCommand,
 } from '../src/run/map-args.js';
 import { createProgressDisplay } from '../src/run/progress-display.js';
+import { writeRunOutputs } from '../src/run/run-outputs.js';
 import {
   COLLECTION_GRACE_MS,
   DEFAULT_LEADER_ACTION,
@@ -97,28 +93,15 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   display.finish();
 
-  let ok = report.ok;
-  const extra: Record<string, unknown> = {};
-  if (command.historyFile !== undefined) {
-    const events = report.history ?? [];
-    await writeHistoryFile(command.historyFile, events);
-    const check = checkHistory(events, { sharedClock: local, runId: report.runId });
-    extra.history = { file: command.historyFile, events: events.length, checkPassed: check.passed };
-    if (!check.passed) {
-      ok = false;
-      process.stderr.write(formatReport(check));
-    }
-    display.note(
-      `history: ${events.length} events in ${command.historyFile}; check ${check.passed ? 'passed' : 'FAILED'}`,
-    );
-  }
-  if (command.plotFile !== undefined) {
-    await writeFile(command.plotFile, renderTimeline(report.history ?? []));
-    extra.plot = command.plotFile;
-    display.note(`timeline: ${command.plotFile}`);
-  }
-  process.stdout.write(command.json ? roundJson({ ...report, ok }, extra) : formatRound({ ...report, ok }));
-  return ok ? 0 : 1;
+  const outputs = await writeRunOutputs(report, command, local);
+  if (outputs.checkReport !== undefined) process.stderr.write(outputs.checkReport);
+  for (const note of outputs.notes) display.note(note);
+  const ok = report.ok && outputs.checkPassed;
+  process.stdout.write(
+    command.json ? roundJson({ ...report, ok }, outputs.extra) : formatRound({ ...report, ok }),
+  );
+  for (const failure of outputs.failures) process.stderr.write(`map: ${failure}\n`);
+  return ok && outputs.failures.length === 0 ? 0 : 1;
 }
 
 function actionNames(manifest: Manifest): { leader: string; slave: string; timeoutMs: number } {
