@@ -10,7 +10,13 @@ import {
   measureRoundTrip,
   type FanoutFigures,
 } from '../src/bench/amqp-probe.js';
-import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../src/bench/bench-args.js';
+import {
+  BENCH_HELP,
+  BENCH_USAGE,
+  parseBenchArgs,
+  routeFor,
+  type BenchCommand,
+} from '../src/bench/bench-args.js';
 import { MemorySampler } from '../src/bench/memory.js';
 import { measureProcessRoundTrip } from '../src/bench/process-probe.js';
 import { roundFigures, type RoundFigures } from '../src/bench/round-figures.js';
@@ -36,7 +42,7 @@ const progress = (line: string): void => {
 async function main(argv: readonly string[]): Promise<number> {
   const invocation = parseBenchArgs(argv, process.env);
   if (invocation.kind === 'help') {
-    process.stdout.write(`${BENCH_USAGE}\n`);
+    process.stdout.write(`${BENCH_HELP}\n`);
     return 0;
   }
   const command = invocation.command;
