@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { deployManifest } from '../src/deploy/deploy.js';
-import { loadManifest, type Manifest } from '../src/deploy/manifest.js';
+import { loadManifest } from '../src/deploy/manifest.js';
 import { FunctionExecutor } from '../src/executor/executor.js';
 import { maskUrl } from '../src/executor/secret.js';
 import { MAX_SLAVES } from '../src/protocol/limits.js';
@@ -21,13 +21,9 @@ import {
   type MapCommand,
 } from '../src/run/map-args.js';
 import { createProgressDisplay } from '../src/run/progress-display.js';
+import { describeDeployment, roundActions } from '../src/run/round-actions.js';
 import { writeRunOutputs } from '../src/run/run-outputs.js';
-import {
-  COLLECTION_GRACE_MS,
-  DEFAULT_LEADER_ACTION,
-  DEFAULT_SLAVE_ACTION,
-  runRound,
-} from '../src/run/round.js';
+import { COLLECTION_GRACE_MS, runRound } from '../src/run/round.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,14 +62,14 @@ async function main(argv: readonly string[]): Promise<number> {
     command.manifest === 'manifest.yaml' ? join(ROOT, 'manifest.yaml') : command.manifest,
   );
   for (const warning of manifest.warnings) display.note(`warning: ${warning}`);
+  const actions = roundActions(manifest);
   const local = target.localWhisk !== undefined;
-  await deployManifest(
+  const deployment = await deployManifest(
     target.client,
     manifest,
     local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {},
   );
-  const actions = actionNames(manifest);
-  display.note(`deployed ${actions.leader} and ${actions.slave}; broker ${maskUrl(command.amqpUrl)}`);
+  display.note(`${describeDeployment(deployment)}; broker ${maskUrl(command.amqpUrl)}`);
 
   const wantHistory = command.historyFile !== undefined || command.plotFile !== undefined;
   const report = await runRound({
@@ -102,18 +98,6 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   for (const failure of outputs.failures) process.stderr.write(`map: ${failure}\n`);
   return ok && outputs.failures.length === 0 ? 0 : 1;
-}
-
-function actionNames(manifest: Manifest): { leader: string; slave: string; timeoutMs: number } {
-  const all = manifest.packages.flatMap((pkg) => pkg.actions);
-  const leader = all.find((action) => action.name === 'leader');
-  const slave = all.find((action) => action.name === 'slave');
-  return {
-    leader: leader?.qualifiedName ?? DEFAULT_LEADER_ACTION,
-    slave: slave?.qualifiedName ?? DEFAULT_SLAVE_ACTION,
-    // OpenWhisk's default action time limit when the manifest sets none.
-    timeoutMs: Math.max(leader?.limits.timeout ?? 60_000, slave?.limits.timeout ?? 60_000),
-  };
 }
 
 function rememberSecrets(command: MapCommand): void {
