@@ -5,7 +5,12 @@ import { deployManifest } from '../src/deploy/deploy.js';
 import { DEPLOY_HELP, DEPLOY_USAGE_LINE, parseDeployArgs } from '../src/deploy/deploy-args.js';
 import { loadManifest } from '../src/deploy/manifest.js';
 import { ConfigError } from '../src/executor/errors.js';
-import { describeConfig, processEnvironment, resolveConfig } from '../src/executor/config.js';
+import {
+  COMMAND_LINE_OPTIONS,
+  describeConfig,
+  processEnvironment,
+  resolveConfig,
+} from '../src/executor/config.js';
 import { describeCliFailure } from '../src/run/cli-failure.js';
 import { UsageError } from '../src/run/errors.js';
 
@@ -23,6 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = resolveConfig(
     {
       target: 'remote',
+      optionNames: COMMAND_LINE_OPTIONS,
       ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
       ...(command.auth === undefined ? {} : { apiKey: command.auth }),
     },
@@ -33,13 +39,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const manifest = loadManifest(command.manifest);
   for (const warning of manifest.warnings) process.stderr.write(`warning: ${warning}\n`);
 
-  process.stdout.write(`deploying ${command.manifest} to ${describeConfig(config)}\n`);
+  process.stdout.write(`deploying ${command.manifest} to ${describeConfig(config, COMMAND_LINE_OPTIONS)}\n`);
   const client = openwhisk({
     apihost: config.apihost,
     api_key: config.auth.reveal(),
     namespace: config.namespace,
   });
-  const report = await deployManifest(client, manifest);
+  const report = await deployManifest(client, manifest, { apihost: config.apihost });
   for (const pkg of report.packages) process.stdout.write(`  package ${pkg.name}: ${pkg.outcome}\n`);
   for (const action of report.actions) {
     const limits = Object.entries(action.limits)

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { deployManifest } from '../src/deploy/deploy.js';
 import { loadManifest } from '../src/deploy/manifest.js';
+import { COMMAND_LINE_OPTIONS } from '../src/executor/config.js';
 import { FunctionExecutor } from '../src/executor/executor.js';
 import { maskUrl } from '../src/executor/secret.js';
 import { MAX_SLAVES } from '../src/protocol/limits.js';
@@ -49,6 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   executor = new FunctionExecutor({
     target: command.local ? 'local' : 'auto',
+    optionNames: COMMAND_LINE_OPTIONS,
     ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
     ...(command.auth === undefined ? {} : { apiKey: command.auth }),
     local: { prewarmContainers: 0 },
@@ -64,11 +66,10 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const warning of manifest.warnings) display.note(`warning: ${warning}`);
   const actions = roundActions(manifest);
   const local = target.localWhisk !== undefined;
-  const deployment = await deployManifest(
-    target.client,
-    manifest,
-    local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {},
-  );
+  const deployment = await deployManifest(target.client, manifest, {
+    apihost: target.apihost,
+    ...(local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {}),
+  });
   display.note(`${describeDeployment(deployment)}; broker ${maskUrl(command.amqpUrl)}`);
 
   const wantHistory = command.historyFile !== undefined || command.plotFile !== undefined;

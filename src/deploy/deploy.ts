@@ -3,6 +3,8 @@ import { relative } from 'node:path';
 import type openwhisk from 'openwhisk';
 
 import { DeployError } from './errors.js';
+import { describeNetworkFailure } from '../executor/classify.js';
+import { maskUrl } from '../protocol/mask.js';
 import type { ActionLimits, Manifest, ManifestAction } from './manifest.js';
 
 /** Options of {@link deployManifest}. */
@@ -15,6 +17,11 @@ export interface DeployOptions {
   readonly extraLimits?: ActionLimits;
   /** Namespace to deploy into. Default: the client's (`_`, the caller's own). */
   readonly namespace?: string;
+  /**
+   * The client's API host, named in the message when it cannot be reached (with the likely fix).
+   * Default: the message names what the network error names.
+   */
+  readonly apihost?: string | undefined;
 }
 
 /** What happened to one entity. */
@@ -60,6 +67,7 @@ export async function deployManifest(
     if (pkg.name === undefined) continue;
     const name = pkg.name;
     const outcome = await upsert(
+      options.apihost,
       `package ${name}`,
       () => client.packages.get({ name, ...namespace }),
       () =>
@@ -77,6 +85,7 @@ export async function deployManifest(
     const limits = { ...action.limits, ...options.extraLimits };
     const name = action.qualifiedName;
     const outcome = await upsert(
+      options.apihost,
       `action ${name}`,
       () => client.actions.get({ name, ...namespace }),
       () =>
@@ -123,6 +132,7 @@ function keyValues(dict: Readonly<Record<string, unknown>>): { key: string; valu
 
 /** Looks the entity up (a 404 means it is new), then writes it with `overwrite=true`. */
 async function upsert(
+  apihost: string | undefined,
   what: string,
   get: () => Promise<unknown>,
   update: () => Promise<unknown>,
@@ -131,13 +141,13 @@ async function upsert(
   try {
     await get();
   } catch (error) {
-    if (statusCode(error) !== 404) throw failure(`looking up ${what}`, error);
+    if (statusCode(error) !== 404) throw failure(`looking up ${what}`, error, apihost);
     outcome = 'created';
   }
   try {
     await update();
   } catch (error) {
-    throw failure(`deploying ${what}`, error);
+    throw failure(`deploying ${what}`, error, apihost);
   }
   return outcome;
 }
@@ -147,9 +157,13 @@ function statusCode(error: unknown): number | undefined {
   return typeof error.statusCode === 'number' ? error.statusCode : undefined;
 }
 
-function failure(what: string, error: unknown): DeployError {
+function failure(what: string, error: unknown, apihost: string | undefined): DeployError {
   const message = error instanceof Error ? error.message : String(error);
-  return new DeployError('DEPLOY_FAILED', `${what} failed: ${message.split('\n')[0] ?? message}`, {
+  const reason =
+    statusCode(error) === undefined
+      ? (describeNetworkFailure(message, apihost === undefined ? undefined : maskUrl(apihost)) ?? message)
+      : message;
+  return new DeployError('DEPLOY_FAILED', `${what} failed: ${reason.split('\n')[0] ?? reason}`, {
     cause: error,
   });
 }
