@@ -31,6 +31,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Every credential met on the way, so that no error line can show it.
 const secrets: string[] = [];
 let executor: FunctionExecutor | undefined;
+let stopDisplay: (() => void) | undefined;
 
 async function main(argv: readonly string[]): Promise<number> {
   const invocation = parseMapArgs(argv, process.env, MAX_SLAVES);
@@ -42,7 +43,9 @@ async function main(argv: readonly string[]): Promise<number> {
   rememberSecrets(command);
   if (command.historyFile !== undefined) await checkOutputFile(command.historyFile, '--history');
   if (command.plotFile !== undefined) await checkOutputFile(command.plotFile, '--plot');
-  const display = createProgressDisplay(process.stderr);
+  // A leader and N slaves: the total is known before the first invocation.
+  const display = createProgressDisplay(process.stderr, { expectedTotal: command.n + 1 });
+  stopDisplay = display.finish;
 
   await checkBroker(command.amqpUrl);
   const built = await ensureBundles(ROOT);
@@ -117,11 +120,13 @@ async function shutdown(): Promise<void> {
 
 const argv = process.argv.slice(2);
 process.once('SIGINT', () => {
+  stopDisplay?.();
   process.stderr.write('\nmap: interrupted; stopping\n');
   void shutdown().then(() => process.exit(130));
 });
 void main(argv)
   .catch((error: unknown) => {
+    stopDisplay?.();
     const failure = describeCliFailure(error, secrets);
     const usage = error instanceof UsageError ? ` — ${mapUsageLine(MAX_SLAVES)}` : '';
     process.stderr.write(`map: ${failure.line}${usage}\n`);
