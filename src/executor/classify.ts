@@ -52,7 +52,7 @@ export function describeNetworkFailure(message: string, apihost?: string): strin
   if (refused !== null) {
     const where = apihost ?? refused[1] ?? 'the API host';
     return (
-      `nothing is listening at ${where} (connection refused): start the OpenWhisk server, ` +
+      `nothing is listening at ${where} (ECONNREFUSED): start the OpenWhisk server, ` +
       `or set the right address in ${APIHOST_SETTINGS}`
     );
   }

@@ -83,7 +83,7 @@ const CASES: [string, () => string[], (d: string) => string | RegExp, number, ty
     () => TARGET,
     () =>
       'deploy: looking up package whisk-sync failed: nothing is listening at http://127.0.0.1:1 ' +
-      '(connection refused): start the OpenWhisk server, or set the right address in --apihost, ' +
+      '(ECONNREFUSED): start the OpenWhisk server, or set the right address in --apihost, ' +
       '__OW_API_HOST or APIHOST in ~/.wskprops',
     1,
   ],

@@ -38,7 +38,7 @@ describe('FunctionExecutor against an unreachable API host (openwhisk SDK, real 
   it('says what was tried and to start the server when the port is closed', async () => {
     const error = await invoke('http://127.0.0.1:1');
     expect(error.message).to.equal(
-      'invoking p/a failed: nothing is listening at http://127.0.0.1:1 (connection refused): start the ' +
+      'invoking p/a failed: nothing is listening at http://127.0.0.1:1 (ECONNREFUSED): start the ' +
         'OpenWhisk server, or set the right address in --apihost, __OW_API_HOST or APIHOST in ~/.wskprops',
     );
   });

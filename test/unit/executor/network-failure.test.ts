@@ -5,7 +5,7 @@ import { describeNetworkFailure } from '../../../src/executor/classify.js';
 describe('describeNetworkFailure', () => {
   it('says that nothing listens at a refused address, and how to fix it', () => {
     expect(describeNetworkFailure('Unknown Error From API: connect ECONNREFUSED 127.0.0.1:1')).to.equal(
-      'nothing is listening at 127.0.0.1:1 (connection refused): start the OpenWhisk server, or set the ' +
+      'nothing is listening at 127.0.0.1:1 (ECONNREFUSED): start the OpenWhisk server, or set the ' +
         'right address in --apihost, __OW_API_HOST or APIHOST in ~/.wskprops',
     );
   });
