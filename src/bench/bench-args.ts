@@ -31,7 +31,10 @@ export interface BenchCommand {
   /** Deadline of each round, in milliseconds. Default 120000. */
   readonly roundTimeoutMs: number;
   readonly amqpUrl: string;
-  /** Directory of `latest.md` and `latest.json`. Default `bench/results`. */
+  /**
+   * Directory of `latest.md` and `latest.json`. Default {@link SCRATCH_DIR} (untracked), so that a trial
+   * run never replaces the committed figures; `--save` writes {@link SAVED_DIR}, `--out DIR` writes DIR.
+   */
   readonly outDir: string;
   readonly quick: boolean;
 }
@@ -51,11 +54,53 @@ export function routeFor(route: AppendRoute | 'auto', n: number): AppendRoute {
 export type BenchInvocation =
   { readonly kind: 'help' } | { readonly kind: 'run'; readonly command: BenchCommand };
 
+/** Where `--save` writes: the figures committed with the project and quoted in the README. */
+export const SAVED_DIR = 'bench/results';
+/** Where a run writes without `--save` or `--out`; ignored by git. */
+export const SCRATCH_DIR = 'bench/results/scratch';
+
+/** Defaults and accepted ranges of the numeric options, shared by the parser and `--help`. */
+const LIMITS = {
+  reps: { min: 1, max: 20, fallback: 1 },
+  compareDirectFrom: { min: 0, max: MAX_SLAVES, fallback: COMPARE_DIRECT_FROM_N },
+  localConcurrency: { min: 1, max: MAX_LOCAL_CONCURRENCY, fallback: DEFAULT_LOCAL_CONCURRENCY },
+  rttSamples: { min: 10, max: 100_000, fallback: 1000, quick: 200 },
+  fanoutDeliveries: { min: 1000, max: 10_000_000, fallback: 200_000, quick: 20_000 },
+  roundTimeoutMs: { min: 1000, max: 300_000, fallback: 120_000 },
+} as const;
+const DEFAULT_NS = [10, 100, 500, 1000];
+const QUICK_NS = [10, 50];
+
+/** One-line usage, printed after every usage error. */
 export const BENCH_USAGE =
-  'usage: npm run bench -- [--quick] [--n 10,100,500,1000] [--reps R] [--route fanout|leader|auto] ' +
-  '[--compare-direct-from N] ' +
-  '[--local-concurrency C] [--rtt-samples K] [--fanout-deliveries D] [--round-timeout-ms MS] ' +
-  '[--amqp-url URL] [--out DIR]';
+  'usage: npm run bench -- [--quick] [--n N,...] [--reps R] [--route fanout|leader|auto] ' +
+  '[--compare-direct-from N] [--local-concurrency C] [--rtt-samples K] [--fanout-deliveries D] ' +
+  '[--round-timeout-ms MS] [--amqp-url URL] [--save | --out DIR] (--help lists defaults and ranges)';
+
+const range = ({ min, max }: { min: number; max: number }): string => `${min}..${max}`;
+
+/** The full `--help` text: every option with its default and accepted range. */
+export const BENCH_HELP = `Measures the broker's bounds (round trip, fanout) and end-to-end rounds on the embedded controller.
+
+usage: npm run bench -- [options]
+
+  --quick                    smaller defaults: --n ${QUICK_NS.join(',')}, --rtt-samples ${LIMITS.rttSamples.quick}, --fanout-deliveries ${LIMITS.fanoutDeliveries.quick}
+  --n N,...                  slave counts of the rounds, each 1..${MAX_SLAVES} (default ${DEFAULT_NS.join(',')})
+  --reps R                   cold + warm round pairs per N, ${range(LIMITS.reps)} (default ${LIMITS.reps.fallback})
+  --route ROUTE              append route: fanout (default), leader, or auto (fanout up to N = ${AUTO_FANOUT_MAX_N}, leader above)
+  --compare-direct-from N    from this N on, repeat the rounds on the leader route, ${range(LIMITS.compareDirectFrom)}
+                             (default ${LIMITS.compareDirectFrom.fallback}; 0 turns the comparison off)
+  --local-concurrency C      activations per container, ${range(LIMITS.localConcurrency)} (default ${LIMITS.localConcurrency.fallback})
+  --rtt-samples K            round trips measured, ${range(LIMITS.rttSamples)} (default ${LIMITS.rttSamples.fallback})
+  --fanout-deliveries D      deliveries aimed at per fanout measurement, ${range(LIMITS.fanoutDeliveries)} (default ${LIMITS.fanoutDeliveries.fallback})
+  --round-timeout-ms MS      deadline of each round, ${range(LIMITS.roundTimeoutMs)} (default ${LIMITS.roundTimeoutMs.fallback})
+  --amqp-url URL             RabbitMQ broker (default: $AMQP_URL, else ${DEFAULT_AMQP_URL})
+  --save                     write the results to ${SAVED_DIR}/latest.md and .json, the committed figures
+  --out DIR                  write the results to DIR/latest.md and .json
+  -h, --help                 show this help
+
+Without --save or --out the results go to ${SCRATCH_DIR}/ (not tracked by git), so a trial run
+never replaces the committed figures. Exit status: 0 when every round agreed, 1 otherwise, 2 for usage errors.`;
 
 const OPTIONS = {
   quick: { type: 'boolean' },
@@ -68,6 +113,7 @@ const OPTIONS = {
   'fanout-deliveries': { type: 'string' },
   'round-timeout-ms': { type: 'string' },
   'amqp-url': { type: 'string' },
+  save: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,8 +133,7 @@ export function parseBenchArgs(
   const { values } = parsed;
   if (values.help === true) return { kind: 'help' };
   const quick = values.quick === true;
-  const ns =
-    values.n === undefined ? (quick ? [10, 50] : [10, 100, 500, 1000]) : values.n.split(',').map(slaveCount);
+  const ns = values.n === undefined ? (quick ? QUICK_NS : DEFAULT_NS) : values.n.split(',').map(slaveCount);
   const route = values.route ?? 'fanout';
   const known = route === 'auto' ? route : APPEND_ROUTES.find((r) => r === route);
   if (known === undefined) {
@@ -108,21 +153,24 @@ export function parseBenchArgs(
     kind: 'run',
     command: {
       ns,
-      repetitions: integer(values.reps, '--reps', 1, 20) ?? 1,
+      repetitions: integer(values.reps, '--reps', LIMITS.reps),
       route: known,
-      compareDirectFrom:
-        integer(values['compare-direct-from'], '--compare-direct-from', 0, MAX_SLAVES) ??
-        COMPARE_DIRECT_FROM_N,
-      localConcurrency:
-        integer(values['local-concurrency'], '--local-concurrency', 1, MAX_LOCAL_CONCURRENCY) ??
-        DEFAULT_LOCAL_CONCURRENCY,
-      rttSamples: integer(values['rtt-samples'], '--rtt-samples', 10, 100_000) ?? (quick ? 200 : 1000),
-      fanoutDeliveries:
-        integer(values['fanout-deliveries'], '--fanout-deliveries', 1000, 10_000_000) ??
-        (quick ? 20_000 : 200_000),
-      roundTimeoutMs: integer(values['round-timeout-ms'], '--round-timeout-ms', 1000, 300_000) ?? 120_000,
+      compareDirectFrom: integer(
+        values['compare-direct-from'],
+        '--compare-direct-from',
+        LIMITS.compareDirectFrom,
+      ),
+      localConcurrency: integer(values['local-concurrency'], '--local-concurrency', LIMITS.localConcurrency),
+      rttSamples: integer(values['rtt-samples'], '--rtt-samples', LIMITS.rttSamples, quick),
+      fanoutDeliveries: integer(
+        values['fanout-deliveries'],
+        '--fanout-deliveries',
+        LIMITS.fanoutDeliveries,
+        quick,
+      ),
+      roundTimeoutMs: integer(values['round-timeout-ms'], '--round-timeout-ms', LIMITS.roundTimeoutMs),
       amqpUrl,
-      outDir: values.out ?? 'bench/results',
+      outDir: outDir(values.out, values.save === true),
       quick,
     },
   };
@@ -138,6 +186,21 @@ function slaveCount(text: string): number {
   return n;
 }
 
-function integer(text: string | undefined, name: string, min: number, max: number): number | undefined {
-  return text === undefined ? undefined : integerInRange(text, name, min, max);
+function integer(
+  text: string | undefined,
+  name: string,
+  limit: { min: number; max: number; fallback: number; quick?: number },
+  quick = false,
+): number {
+  if (text !== undefined) return integerInRange(text, name, limit.min, limit.max);
+  return quick ? (limit.quick ?? limit.fallback) : limit.fallback;
+}
+
+function outDir(out: string | undefined, save: boolean): string {
+  if (out !== undefined && save) throw new UsageError('--save and --out exclude each other');
+  if (out !== undefined) {
+    if (out.trim() === '') throw new UsageError('--out must not be empty');
+    return out;
+  }
+  return save ? SAVED_DIR : SCRATCH_DIR;
 }

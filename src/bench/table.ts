@@ -33,6 +33,9 @@ const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)}`;
 const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(1)}×`;
 
+const percentileCells = (p: Percentiles | undefined): string =>
+  p === undefined ? '–' : `${p.p50} / ${p.p90} / ${p.p99}`;
+
 /** The results as a Markdown section: machine, broker figures, then one row per round. */
 export function benchMarkdown(r: BenchResults): string {
   const m = r.machine;
@@ -70,7 +73,7 @@ export function benchMarkdown(r: BenchResults): string {
     ...r.rounds.map((x) => {
       const fan = r.fanout.find((f) => f.queues === x.n)?.perMessageMs;
       const h = x.handoffMs;
-      const handoff = h === undefined ? '–' : `${h.p50} / ${h.p90} / ${h.p99}`;
+      const handoff = percentileCells(h);
       return (
         `| ${x.n} | ${x.mode} | ${x.route} | ${x.ok ? 'yes' : 'NO'} | ${s(x.totalMs)} | ${ms(x.invocationMs)} | ` +
         `${ms(x.containerStartMs)} | ${ms(x.firstGrantMs)} | ${ms(x.coordinationMs)} | ${ms(x.collectionMs)} | ` +
@@ -88,8 +91,8 @@ export function benchMarkdown(r: BenchResults): string {
     '|---:|---|---:|---:|---|---:|---:|',
     ...pooledHandoffs(r.rounds).map(
       (h) =>
-        `| ${h.n} | ${h.route} | ${h.rounds} | ${h.count} | ${h.p50} / ${h.p90} / ${h.p99} | ` +
-        `${ratio(h.p50, rt.p50)} | ${ratio(h.p50, prt.p50)} |`,
+        `| ${h.n} | ${h.route} | ${h.rounds} | ${h.count} | ${percentileCells(h.handoffMs)} | ` +
+        `${ratio(h.handoffMs?.p50, rt.p50)} | ${ratio(h.handoffMs?.p50, prt.p50)} |`,
     ),
     '',
   ];

@@ -4,7 +4,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { brokerVersion, measureFanout, measureRoundTrip, type FanoutFigures } from '../bench/amqp-probe.js';
-import { BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../bench/bench-args.js';
+import { BENCH_HELP, BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../bench/bench-args.js';
 import { MemorySampler } from '../bench/memory.js';
 import { measureProcessRoundTrip } from '../bench/process-probe.js';
 import { roundFigures, type RoundFigures } from '../bench/round-figures.js';
@@ -30,7 +30,7 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo): Pr
   const ROOT = packageRoot();
   const invocation = parseBenchArgs(argv, env);
   if (invocation.kind === 'help') {
-    io.stdout.write(`${BENCH_USAGE}\n`);
+    io.stdout.write(`${BENCH_HELP}\n`);
     return 0;
   }
   const command = invocation.command;

@@ -12,7 +12,12 @@ import {
 } from '../deploy/deploy-args.js';
 import { loadManifest } from '../deploy/manifest.js';
 import { ConfigError } from '../executor/errors.js';
-import { describeConfig, processEnvironment, resolveConfig } from '../executor/config.js';
+import {
+  COMMAND_LINE_OPTIONS,
+  describeConfig,
+  processEnvironment,
+  resolveConfig,
+} from '../executor/config.js';
 import { reportFailure, type Command, type CommandEnv, type CommandIo } from './command.js';
 
 async function main(
@@ -31,6 +36,7 @@ async function main(
   const config = resolveConfig(
     {
       target: 'remote',
+      optionNames: COMMAND_LINE_OPTIONS,
       ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
       ...(command.auth === undefined ? {} : { apiKey: command.auth }),
     },
@@ -43,13 +49,13 @@ async function main(
   const manifest = loadManifest(manifestPath);
   for (const warning of manifest.warnings) io.stderr.write(`warning: ${warning}\n`);
 
-  io.stdout.write(`deploying ${manifestPath} to ${describeConfig(config)}\n`);
+  io.stdout.write(`deploying ${manifestPath} to ${describeConfig(config, COMMAND_LINE_OPTIONS)}\n`);
   const client = openwhisk({
     apihost: config.apihost,
     api_key: config.auth.reveal(),
     namespace: config.namespace,
   });
-  const report = await deployManifest(client, manifest);
+  const report = await deployManifest(client, manifest, { apihost: config.apihost });
   for (const pkg of report.packages) io.stdout.write(`  package ${pkg.name}: ${pkg.outcome}\n`);
   for (const action of report.actions) {
     const limits = Object.entries(action.limits)

@@ -1,16 +1,12 @@
 // `whisk-sync map N` (`npm run map -- N` in a clone): deploys the actions, runs one synchronized round,
 // reports it.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { deployManifest } from '../deploy/deploy.js';
-import { loadManifest, type Manifest } from '../deploy/manifest.js';
+import { loadManifest } from '../deploy/manifest.js';
+import { COMMAND_LINE_OPTIONS } from '../executor/config.js';
 import { FunctionExecutor } from '../executor/executor.js';
 import { maskUrl } from '../executor/secret.js';
-import { checkHistory } from '../history/checker.js';
-import { formatReport } from '../history/format-report.js';
-import { writeHistoryFile } from '../history/jsonl.js';
-import { renderTimeline } from '../plot/timeline.js';
 import { MAX_SLAVES } from '../protocol/limits.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
@@ -24,7 +20,9 @@ import {
   type MapCommand,
 } from '../run/map-args.js';
 import { createProgressDisplay } from '../run/progress-display.js';
-import { COLLECTION_GRACE_MS, DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION, runRound } from '../run/round.js';
+import { describeDeployment, roundActions } from '../run/round-actions.js';
+import { writeRunOutputs } from '../run/run-outputs.js';
+import { COLLECTION_GRACE_MS, runRound } from '../run/round.js';
 import { packageRoot } from '../package-root.cjs';
 import {
   interruptedStatus,
@@ -40,6 +38,8 @@ interface MapRun {
   /** Every credential met on the way, so that no error line can show it. */
   readonly secrets: string[];
   executor?: FunctionExecutor;
+  /** Stops the progress display, so that nothing is drawn after a failure or an interruption. */
+  stopDisplay?: () => void;
 }
 
 async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, state: MapRun): Promise<number> {
@@ -53,7 +53,9 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   rememberSecrets(command, state.secrets);
   if (command.historyFile !== undefined) await checkOutputFile(command.historyFile, '--history');
   if (command.plotFile !== undefined) await checkOutputFile(command.plotFile, '--plot');
-  const display = createProgressDisplay(io.stderr);
+  // A leader and N slaves: the total is known before the first invocation.
+  const display = createProgressDisplay(io.stderr, { expectedTotal: command.n + 1 });
+  state.stopDisplay = display.finish;
 
   await checkBroker(command.amqpUrl);
   const built = await ensureBundles(root);
@@ -61,6 +63,7 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
 
   const executor = new FunctionExecutor({
     target: command.local ? 'local' : 'auto',
+    optionNames: COMMAND_LINE_OPTIONS,
     ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
     ...(command.auth === undefined ? {} : { apiKey: command.auth }),
     local: { prewarmContainers: 0 },
@@ -75,14 +78,13 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
     command.manifest === 'manifest.yaml' ? join(root, 'manifest.yaml') : command.manifest,
   );
   for (const warning of manifest.warnings) display.note(`warning: ${warning}`);
+  const actions = roundActions(manifest);
   const local = target.localWhisk !== undefined;
-  await deployManifest(
-    target.client,
-    manifest,
-    local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {},
-  );
-  const actions = actionNames(manifest);
-  display.note(`deployed ${actions.leader} and ${actions.slave}; broker ${maskUrl(command.amqpUrl)}`);
+  const deployment = await deployManifest(target.client, manifest, {
+    apihost: target.apihost,
+    ...(local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {}),
+  });
+  display.note(`${describeDeployment(deployment)}; broker ${maskUrl(command.amqpUrl)}`);
 
   const wantHistory = command.historyFile !== undefined || command.plotFile !== undefined;
   const report = await runRound({
@@ -102,40 +104,15 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   });
   display.finish();
 
-  let ok = report.ok;
-  const extra: Record<string, unknown> = {};
-  if (command.historyFile !== undefined) {
-    const events = report.history ?? [];
-    await writeHistoryFile(command.historyFile, events);
-    const check = checkHistory(events, { runId: report.runId });
-    extra.history = { file: command.historyFile, events: events.length, checkPassed: check.passed };
-    if (!check.passed) {
-      ok = false;
-      io.stderr.write(formatReport(check));
-    }
-    display.note(
-      `history: ${events.length} events in ${command.historyFile}; check ${check.passed ? 'passed' : 'FAILED'}`,
-    );
-  }
-  if (command.plotFile !== undefined) {
-    await writeFile(command.plotFile, renderTimeline(report.history ?? []));
-    extra.plot = command.plotFile;
-    display.note(`timeline: ${command.plotFile}`);
-  }
-  io.stdout.write(command.json ? roundJson({ ...report, ok }, extra) : formatRound({ ...report, ok }));
-  return ok ? 0 : 1;
-}
-
-function actionNames(manifest: Manifest): { leader: string; slave: string; timeoutMs: number } {
-  const all = manifest.packages.flatMap((pkg) => pkg.actions);
-  const leader = all.find((action) => action.name === 'leader');
-  const slave = all.find((action) => action.name === 'slave');
-  return {
-    leader: leader?.qualifiedName ?? DEFAULT_LEADER_ACTION,
-    slave: slave?.qualifiedName ?? DEFAULT_SLAVE_ACTION,
-    // OpenWhisk's default action time limit when the manifest sets none.
-    timeoutMs: Math.max(leader?.limits.timeout ?? 60_000, slave?.limits.timeout ?? 60_000),
-  };
+  const outputs = await writeRunOutputs(report, command, local);
+  if (outputs.checkReport !== undefined) io.stderr.write(outputs.checkReport);
+  for (const note of outputs.notes) display.note(note);
+  const ok = report.ok && outputs.checkPassed;
+  io.stdout.write(
+    command.json ? roundJson({ ...report, ok }, outputs.extra) : formatRound({ ...report, ok }),
+  );
+  for (const failure of outputs.failures) io.stderr.write(`map: ${failure}\n`);
+  return ok && outputs.failures.length === 0 ? 0 : 1;
 }
 
 function rememberSecrets(command: MapCommand, secrets: string[]): void {
@@ -156,16 +133,20 @@ export const map: Command = {
     const state: MapRun = { secrets: [] };
     const interrupted = onAbort(io.signal, undefined).then(() => interruptedStatus(io.signal));
     const code = await Promise.race([
-      main(argv, env, io, state).catch((error: unknown) =>
-        reportFailure('map', error, io, {
+      main(argv, env, io, state).catch((error: unknown) => {
+        state.stopDisplay?.();
+        return reportFailure('map', error, io, {
           secrets: state.secrets,
           usageLine: mapUsageLine(MAX_SLAVES),
           debug: argv.includes('--debug'),
-        }),
-      ),
+        });
+      }),
       interrupted,
     ]);
-    if (io.signal.aborted) io.stderr.write('\nmap: interrupted; stopping\n');
+    if (io.signal.aborted) {
+      state.stopDisplay?.();
+      io.stderr.write('\nmap: interrupted; stopping\n');
+    }
     await state.executor?.close().catch(() => undefined);
     return code;
   },

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
 import { DeployError } from './errors.js';
+import { describeNetworkFailure } from '../executor/classify.js';
+import { maskUrl } from '../protocol/mask.js';
 import type { ActionLimits, Manifest, ManifestAction } from './manifest.js';
 import type { WhiskClient } from './whisk-client.js';
 
@@ -15,6 +17,11 @@ export interface DeployOptions {
   readonly extraLimits?: ActionLimits;
   /** Namespace to deploy into. Default: the client's (`_`, the caller's own). */
   readonly namespace?: string;
+  /**
+   * The client's API host, named in the message when it cannot be reached (with the likely fix).
+   * Default: the message names what the network error names.
+   */
+  readonly apihost?: string | undefined;
 }
 
 /** What happened to one entity. */
@@ -58,6 +65,7 @@ export async function deployManifest(
     if (pkg.name === undefined) continue;
     const name = pkg.name;
     const outcome = await upsert(
+      options.apihost,
       `package ${name}`,
       () => client.packages.get({ name, ...namespace }),
       () =>
@@ -75,6 +83,7 @@ export async function deployManifest(
     const limits = { ...action.limits, ...options.extraLimits };
     const name = action.qualifiedName;
     const outcome = await upsert(
+      options.apihost,
       `action ${name}`,
       () => client.actions.get({ name, ...namespace }),
       () =>
@@ -121,6 +130,7 @@ function keyValues(dict: Readonly<Record<string, unknown>>): { key: string; valu
 
 /** Looks the entity up (a 404 means it is new), then writes it with `overwrite=true`. */
 async function upsert(
+  apihost: string | undefined,
   what: string,
   get: () => Promise<unknown>,
   update: () => Promise<unknown>,
@@ -129,13 +139,13 @@ async function upsert(
   try {
     await get();
   } catch (error) {
-    if (statusCode(error) !== 404) throw failure(`looking up ${what}`, error);
+    if (statusCode(error) !== 404) throw failure(`looking up ${what}`, error, apihost);
     outcome = 'created';
   }
   try {
     await update();
   } catch (error) {
-    throw failure(`deploying ${what}`, error);
+    throw failure(`deploying ${what}`, error, apihost);
   }
   return outcome;
 }
@@ -145,9 +155,13 @@ function statusCode(error: unknown): number | undefined {
   return typeof error.statusCode === 'number' ? error.statusCode : undefined;
 }
 
-function failure(what: string, error: unknown): DeployError {
+function failure(what: string, error: unknown, apihost: string | undefined): DeployError {
   const message = error instanceof Error ? error.message : String(error);
-  return new DeployError('DEPLOY_FAILED', `${what} failed: ${message.split('\n')[0] ?? message}`, {
+  const reason =
+    statusCode(error) === undefined
+      ? (describeNetworkFailure(message, apihost === undefined ? undefined : maskUrl(apihost)) ?? message)
+      : message;
+  return new DeployError('DEPLOY_FAILED', `${what} failed: ${reason.split('\n')[0] ?? reason}`, {
     cause: error,
   });
 }

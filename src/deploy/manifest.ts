@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
 import { DeployError } from './errors.js';
+import { checkManifestKeys, isParameterForm, type ManifestLevel } from './manifest-keys.js';
 import { NODEJS_RUNTIMES, runtimeForFile } from './runtimes.js';
 import { substituteVariables, type Environment } from './substitute.js';
 import { isRecord } from '../is-record.js';
@@ -65,7 +66,6 @@ export interface ParseManifestOptions {
 
 // wskdeploy's package name that means "deploy the actions without a package".
 const NO_PACKAGE = 'default';
-const PARAMETER_KEYS = new Set(['type', 'value', 'default', 'description', 'required', 'status', 'schema']);
 // A single-line input whose value is a type name gets that type's zero value in wskdeploy.
 const TYPE_DEFAULTS: Readonly<Record<string, () => unknown>> = {
   string: () => '',
@@ -80,13 +80,6 @@ const LIMIT_KEYS: Readonly<Record<string, keyof ActionLimits>> = {
   memorySize: 'memory',
   logSize: 'logs',
 };
-// wskdeploy accepts these but notes they cannot be changed through the API.
-const SYSTEM_LIMIT_KEYS = new Set([
-  'concurrentActivations',
-  'userInvocationRate',
-  'codeSize',
-  'parameterSize',
-]);
 
 type Dict = Record<string, unknown>;
 
@@ -131,17 +124,20 @@ class ManifestReader {
     }
     const root: unknown = document.toJS();
     if (!isRecord(root)) this.fail('expected a mapping with `packages:` or `project:` at the top');
+    this.checkKeys(root, 'top', '');
 
     let projectName: string | undefined;
     let packagesNode: unknown;
     if (root.project !== undefined) {
       const project = this.dict(root.project, 'project');
+      this.checkKeys(project, 'project', 'project');
       if (project.name !== undefined) projectName = this.string(project.name, 'project.name');
       packagesNode = project.packages ?? root.packages;
     } else if (root.packages !== undefined) {
       packagesNode = root.packages;
     } else if (root.package !== undefined) {
       const legacy = this.dict(root.package, 'package');
+      this.checkKeys(legacy, 'package', 'package');
       const name = this.string(legacy.name, 'package.name');
       packagesNode = { [name]: legacy };
     }
@@ -163,6 +159,7 @@ class ManifestReader {
   private readPackage(key: string, node: unknown): ManifestPackage {
     const where = `packages.${key}`;
     const pkg = node === null ? {} : this.dict(node, where);
+    this.checkKeys(pkg, 'package', where);
     const name = this.substitute(key);
     if (name === '') this.fail(`${where}: the package name is empty after substitution`);
     const packageName = name === NO_PACKAGE ? undefined : name;
@@ -186,6 +183,7 @@ class ManifestReader {
     node: unknown,
   ): ManifestAction {
     const action = this.dict(node, where);
+    this.checkKeys(action, 'action', where);
     const name = this.substitute(key);
     if (!/^[\w@.-][\w@ .-]*$/.test(name)) this.fail(`${where}: invalid action name '${name}'`);
     const functionNode = action.function ?? action.location;
@@ -232,7 +230,8 @@ class ManifestReader {
   }
 
   private input(raw: unknown, where: string): unknown {
-    if (isRecord(raw) && Object.keys(raw).some((key) => PARAMETER_KEYS.has(key))) {
+    if (isRecord(raw) && isParameterForm(raw)) {
+      this.checkKeys(raw, 'parameter', where);
       const declared = raw.type === undefined ? undefined : this.string(raw.type, `${where}.type`);
       const type = declared === undefined ? undefined : (TYPE_ALIASES[declared] ?? declared);
       if (type !== undefined && TYPE_DEFAULTS[type] === undefined) {
@@ -270,15 +269,11 @@ class ManifestReader {
   private limits(node: unknown, where: string): ActionLimits {
     if (node === undefined || node === null) return {};
     const result: Partial<Record<keyof ActionLimits, number>> = {};
-    for (const [key, raw] of Object.entries(this.dict(node, where))) {
+    const limits = this.dict(node, where);
+    this.checkKeys(limits, 'limits', where);
+    for (const [key, raw] of Object.entries(limits)) {
       const target = LIMIT_KEYS[key];
-      if (target === undefined) {
-        if (SYSTEM_LIMIT_KEYS.has(key)) {
-          this.warnings.push(`${where}.${key} is a system limit the API cannot set; ignored`);
-          continue;
-        }
-        this.fail(`${where}: unknown limit '${key}' (known: ${Object.keys(LIMIT_KEYS).join(', ')})`);
-      }
+      if (target === undefined) continue;
       const value = typeof raw === 'string' ? Number(this.substitute(raw)) : raw;
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
         this.fail(`${where}.${key} must be a positive integer, got ${JSON.stringify(raw)}`);
@@ -286,6 +281,19 @@ class ManifestReader {
       result[target] = value;
     }
     return result;
+  }
+
+  /** Fails on a key wskdeploy does not know; warns about one it applies and this deployer does not. */
+  private checkKeys(node: Dict, level: ManifestLevel, where: string): void {
+    const { unknown, ignored } = checkManifestKeys(node, level, where);
+    if (unknown !== undefined) this.fail(unknown);
+    for (const key of ignored) {
+      this.warnings.push(
+        level === 'limits'
+          ? `${where}.${key} is a system limit the API cannot set; ignored`
+          : `${where}.${key} is not applied by this deployer (wskdeploy applies it); ignored`,
+      );
+    }
   }
 
   private substitute(text: string): string {

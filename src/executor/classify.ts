@@ -36,3 +36,38 @@ export function toInvocationError(err: unknown, action: string, doing: string): 
 export function isThrottled(err: unknown): boolean {
   return err instanceof TransportError && err.statusCode === 429;
 }
+
+/** Where a user sets the API host; named in the advice about an unreachable one. */
+const APIHOST_SETTINGS = '--apihost, __OW_API_HOST or APIHOST in ~/.wskprops';
+
+/**
+ * Advice for a request that got no HTTP answer, from the message of the Node.js error the openwhisk
+ * SDK wraps (`connect ECONNREFUSED 127.0.0.1:1`, `... SSL routines ... wrong version number`,
+ * `getaddrinfo ENOTFOUND host`): what was tried and the likely fix. `apihost` is the URL that was
+ * tried, when known. Undefined for any other message.
+ */
+export function describeNetworkFailure(message: string, apihost?: string): string | undefined {
+  const text = message.replace(/^Unknown Error From API: /, '');
+  const refused = /\bECONNREFUSED\s*(\S*)/.exec(text);
+  if (refused !== null) {
+    const where = apihost ?? refused[1] ?? 'the API host';
+    return (
+      `nothing is listening at ${where} (ECONNREFUSED): start the OpenWhisk server, ` +
+      `or set the right address in ${APIHOST_SETTINGS}`
+    );
+  }
+  if (/wrong version number|EPROTO|packet length too long|SSL routines/i.test(text)) {
+    const tried = apihost ?? 'the https:// API host';
+    const plain = apihost?.replace(/^https:/, 'http:') ?? 'http://host:port';
+    return (
+      `${tried} answered without TLS (https:// is assumed when the host has no scheme): ` +
+      `for a server that speaks plain HTTP, write ${plain}`
+    );
+  }
+  const unknownHost = /\b(?:ENOTFOUND|EAI_AGAIN)\s*(\S*)/.exec(text);
+  if (unknownHost !== null) {
+    const host = unknownHost[1] === undefined || unknownHost[1] === '' ? 'the API host' : unknownHost[1];
+    return `host name ${host} not found: check the address in ${APIHOST_SETTINGS}`;
+  }
+  return undefined;
+}

@@ -30,7 +30,33 @@ export interface ConnectionOptions {
   readonly namespace?: string;
   /** Default `auto`. */
   readonly target?: TargetMode;
+  /**
+   * How the caller's users give `apihost`, `apiKey` and `namespace`, for messages about a missing or
+   * malformed setting: {@link COMMAND_LINE_OPTIONS} on a command line. Default {@link LIBRARY_OPTIONS}.
+   */
+  readonly optionNames?: OptionNames;
 }
+
+/** What messages call the explicit connection options. */
+export interface OptionNames {
+  readonly apihost: string;
+  readonly apiKey: string;
+  readonly namespace: string;
+}
+
+/** The options' names for a library caller. */
+export const LIBRARY_OPTIONS: OptionNames = {
+  apihost: 'the apihost option',
+  apiKey: 'the apiKey option',
+  namespace: 'the namespace option',
+};
+
+/** The options' names on the command line of `map` and `deploy`. */
+export const COMMAND_LINE_OPTIONS: OptionNames = {
+  apihost: '--apihost',
+  apiKey: '--auth',
+  namespace: '--namespace',
+};
 
 /** Everything {@link resolveConfig} reads besides the options, injectable so that it stays pure. */
 export interface ConfigEnvironment {
@@ -66,10 +92,12 @@ export interface LocalConfig {
 
 export type ResolvedConfig = RemoteConfig | LocalConfig;
 
-const SOURCE_NAMES: Record<'apihost' | 'auth' | 'namespace', [string, string, string]> = {
-  apihost: ['apihost option', '__OW_API_HOST', 'APIHOST'],
-  auth: ['apiKey option', '__OW_API_KEY', 'AUTH'],
-  namespace: ['namespace option', '__OW_NAMESPACE', 'NAMESPACE'],
+type Field = 'apihost' | 'auth' | 'namespace';
+/** Each setting's option, environment variable and wskprops key. */
+const SOURCE_NAMES: Record<Field, [keyof OptionNames, string, string]> = {
+  apihost: ['apihost', '__OW_API_HOST', 'APIHOST'],
+  auth: ['apiKey', '__OW_API_KEY', 'AUTH'],
+  namespace: ['namespace', '__OW_NAMESPACE', 'NAMESPACE'],
 };
 
 /**
@@ -84,7 +112,10 @@ export function resolveConfig(options: ConnectionOptions, environment: ConfigEnv
   if (!['auto', 'remote', 'local'].includes(target)) {
     throw new ConfigError(`target must be 'auto', 'remote' or 'local', got ${JSON.stringify(target)}`);
   }
+  const names = options.optionNames ?? LIBRARY_OPTIONS;
   const wskpropsPath = nonEmpty(environment.env['WSK_CONFIG_FILE']) ?? join(environment.homedir, '.wskprops');
+  const from = (field: Field, source: ConfigSource | undefined): string =>
+    describeSource(field, source, wskpropsPath, names);
   if (target === 'local') return { kind: 'local', reason: 'requested', wskpropsPath };
 
   const fileText = environment.readFile(wskpropsPath);
@@ -110,30 +141,32 @@ export function resolveConfig(options: ConnectionOptions, environment: ConfigEnv
   const auth = pick('auth', options.apiKey);
   const namespace = pick('namespace', options.namespace) ?? { value: '_', source: 'default' as const };
 
+  // The key is offered through the environment or the file first: a key on a command line is shown by
+  // `ps` and by npm's banner.
   if (apihost === undefined && auth === undefined) {
     if (target === 'remote') {
       throw new ConfigError(
-        `no OpenWhisk configured: pass apihost and apiKey, set __OW_API_HOST and __OW_API_KEY, ` +
-          `or put APIHOST and AUTH in ${wskpropsPath}`,
+        `no OpenWhisk configured: set __OW_API_HOST and __OW_API_KEY, put APIHOST and AUTH in ` +
+          `${wskpropsPath}, or pass ${names.apihost} and ${names.apiKey}`,
       );
     }
     return { kind: 'local', reason: 'unconfigured', wskpropsPath };
   }
   if (apihost === undefined) {
     throw new ConfigError(
-      `OpenWhisk API host missing: an API key came from ${describeSource('auth', auth?.source, wskpropsPath)}, ` +
-        `but there is no apihost option, __OW_API_HOST or APIHOST in ${wskpropsPath}`,
+      `OpenWhisk API host missing: an API key came from ${from('auth', auth?.source)}, but no API host ` +
+        `was given: set __OW_API_HOST, put APIHOST in ${wskpropsPath}, or pass ${names.apihost}`,
     );
   }
   if (auth === undefined) {
     throw new ConfigError(
-      `OpenWhisk API key missing: apihost came from ${describeSource('apihost', apihost.source, wskpropsPath)}, ` +
-        `but there is no apiKey option, __OW_API_KEY or AUTH in ${wskpropsPath}`,
+      `OpenWhisk API key missing: the API host came from ${from('apihost', apihost.source)}, but no key ` +
+        `was given: set __OW_API_KEY, put AUTH in ${wskpropsPath}, or pass ${names.apiKey}`,
     );
   }
   return {
     kind: 'remote',
-    apihost: normalizeApihost(apihost.value, describeSource('apihost', apihost.source, wskpropsPath)),
+    apihost: normalizeApihost(apihost.value, from('apihost', apihost.source)),
     auth: new Secret(auth.value),
     namespace: namespace.value,
     sources: { apihost: apihost.source, auth: auth.source, namespace: namespace.source },
@@ -146,8 +179,11 @@ export function processEnvironment(): ConfigEnvironment {
   return { env: process.env, homedir: homedir(), readFile: readOptionalFile };
 }
 
-/** One line saying which OpenWhisk is used and where that came from, without the key. */
-export function describeConfig(config: ResolvedConfig): string {
+/**
+ * One line saying which OpenWhisk is used and where that came from, without the key. `names`: as in
+ * {@link ConnectionOptions.optionNames}.
+ */
+export function describeConfig(config: ResolvedConfig, names: OptionNames = LIBRARY_OPTIONS): string {
   if (config.kind === 'local') {
     return config.reason === 'requested'
       ? 'embedded controller (requested)'
@@ -155,7 +191,7 @@ export function describeConfig(config: ResolvedConfig): string {
   }
   return (
     `${maskUrl(config.apihost)} namespace ${config.namespace} ` +
-    `(from ${describeSource('apihost', config.sources.apihost, config.wskpropsPath)})`
+    `(from ${describeSource('apihost', config.sources.apihost, config.wskpropsPath, names)})`
   );
 }
 
@@ -177,15 +213,11 @@ export function normalizeApihost(value: string, origin = 'apihost'): string {
   return withScheme.replace(/\/+$/, '');
 }
 
-function describeSource(
-  field: 'apihost' | 'auth' | 'namespace',
-  source: ConfigSource | undefined,
-  path: string,
-) {
+function describeSource(field: Field, source: ConfigSource | undefined, path: string, names: OptionNames) {
   const [option, envName, propName] = SOURCE_NAMES[field];
   switch (source) {
     case 'options':
-      return `the ${option}`;
+      return names[option];
     case 'environment':
       return envName;
     case 'wskprops':

@@ -415,7 +415,7 @@ export class FunctionExecutor {
         ({ apihost, auth, namespace } = config);
         target = {
           source: config.sources.apihost,
-          description: describeConfig(config),
+          description: describeConfig(config, options.optionNames),
           apihost,
           namespace,
           concurrencyLimit: this.#settings.concurrencyLimit,

@@ -14,12 +14,19 @@ export type { FutureStatus, FutureWaitOptions } from './future.js';
 export type { ActivationStats } from './outcome.js';
 export type { Progress, ProgressListener } from './progress.js';
 export type { FunctionExecutorOptions } from './options.js';
-export { describeConfig, normalizeApihost, resolveConfig } from './config.js';
+export {
+  COMMAND_LINE_OPTIONS,
+  describeConfig,
+  LIBRARY_OPTIONS,
+  normalizeApihost,
+  resolveConfig,
+} from './config.js';
 export type {
   ConfigEnvironment,
   ConfigSource,
   ConnectionOptions,
   LocalConfig,
+  OptionNames,
   RemoteConfig,
   ResolvedConfig,
   TargetMode,

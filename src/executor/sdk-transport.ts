@@ -1,7 +1,8 @@
 import openwhisk from 'openwhisk';
 
+import { describeNetworkFailure } from './classify.js';
 import type { Clock } from './clock.js';
-import { redact, type Secret } from './secret.js';
+import { maskUrl, redact, type Secret } from './secret.js';
 import { TransportError, type ActivationRecord, type WhiskTransport } from './transport.js';
 
 /** Where and how the SDK connects. */
@@ -27,7 +28,7 @@ export function createSdkTransport(options: SdkTransportOptions): {
   });
   const call = <T>(what: string, request: () => Promise<T>): Promise<T> =>
     withDeadline(what, request, options.requestTimeoutMs, options.clock).catch((err: unknown) => {
-      throw toTransportError(err, options.auth);
+      throw toTransportError(err, options.auth, options.apihost);
     });
 
   const transport: WhiskTransport = {
@@ -79,14 +80,17 @@ async function withDeadline<T>(
 
 /**
  * Keeps the HTTP status and the server's own message, nothing else of the SDK's error, and removes the
- * key from the message in case a server or proxy echoes the credentials back.
+ * key from the message in case a server or proxy echoes the credentials back. Without an HTTP answer
+ * the message says which host was tried and the likely fix.
  */
-function toTransportError(err: unknown, auth: Secret): TransportError {
+function toTransportError(err: unknown, auth: Secret, apihost: string): TransportError {
   if (err instanceof TransportError) return err;
   const e = err as { statusCode?: unknown; error?: unknown; message?: unknown };
   const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const body = e.error as { error?: unknown } | undefined;
   const serverMessage = typeof body?.error === 'string' ? body.error : undefined;
   const message = serverMessage ?? (typeof e.message === 'string' ? e.message : String(err));
-  return new TransportError(redact(message.replace(/^Unknown Error From API: /, ''), auth), statusCode);
+  const network = statusCode === undefined ? describeNetworkFailure(message, maskUrl(apihost)) : undefined;
+  const text = network ?? message.replace(/^Unknown Error From API: /, '');
+  return new TransportError(redact(text, auth), statusCode);
 }

@@ -79,7 +79,8 @@ const FS_REASONS: Readonly<Record<string, string>> = {
   ENOTDIR: 'a parent is not a directory',
 };
 
-function describeFsError(err: unknown): string {
+/** A short reason for a failed file operation: a plain phrase for common codes, else the code or message. */
+export function describeFsError(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') return FS_REASONS[code] ?? code;
   return err instanceof Error ? err.message : String(err);

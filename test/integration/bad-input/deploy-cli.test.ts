@@ -4,6 +4,8 @@
  * is deployed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -16,6 +18,7 @@ const AUTH = '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:deploy-key-never-shown';
 // Port 1 on loopback: nothing listens, so a case that got as far as the network would fail fast.
 const TARGET = ['--apihost', 'http://127.0.0.1:1', '--auth', AUTH];
 const dir = mkdtempSync(join(tmpdir(), 'whisk-deploy-bad-'));
+let httpPort = 0;
 const file = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -61,8 +64,8 @@ const CASES: [string, () => string[], (d: string) => string | RegExp, number, ty
     'an apihost without a key',
     () => ['--apihost', 'http://127.0.0.1:1'],
     (d) =>
-      'deploy: OpenWhisk API key missing: apihost came from the apihost option, but there is no apiKey ' +
-      `option, __OW_API_KEY or AUTH in ${join(d, 'no-wskprops')}`,
+      'deploy: OpenWhisk API key missing: the API host came from --apihost, but no key was given: ' +
+      `set __OW_API_KEY, put AUTH in ${join(d, 'no-wskprops')}, or pass --auth`,
     1,
     UNCONFIGURED,
   ],
@@ -70,8 +73,8 @@ const CASES: [string, () => string[], (d: string) => string | RegExp, number, ty
     'no OpenWhisk configured',
     () => [],
     (d) =>
-      'deploy: no OpenWhisk configured: pass apihost and apiKey, set __OW_API_HOST and __OW_API_KEY, ' +
-      `or put APIHOST and AUTH in ${join(d, 'no-wskprops')}`,
+      'deploy: no OpenWhisk configured: set __OW_API_HOST and __OW_API_KEY, put APIHOST and AUTH in ' +
+      `${join(d, 'no-wskprops')}, or pass --apihost and --auth`,
     1,
     UNCONFIGURED,
   ],
@@ -79,7 +82,18 @@ const CASES: [string, () => string[], (d: string) => string | RegExp, number, ty
     'an unreachable apihost',
     () => TARGET,
     () =>
-      'deploy: looking up package whisk-sync failed: Unknown Error From API: connect ECONNREFUSED 127.0.0.1:1',
+      'deploy: looking up package whisk-sync failed: nothing is listening at http://127.0.0.1:1 ' +
+      '(ECONNREFUSED): start the OpenWhisk server, or set the right address in --apihost, ' +
+      '__OW_API_HOST or APIHOST in ~/.wskprops',
+    1,
+  ],
+  [
+    'an API host without a scheme that speaks plain HTTP',
+    () => ['--apihost', `127.0.0.1:${httpPort}`, '--auth', AUTH],
+    () =>
+      `deploy: looking up package whisk-sync failed: https://127.0.0.1:${httpPort} answered without TLS ` +
+      '(https:// is assumed when the host has no scheme): for a server that speaks plain HTTP, write ' +
+      `http://127.0.0.1:${httpPort}`,
     1,
   ],
   ['an unknown flag', () => ['--colour'], () => `deploy: Unknown option '--colour'${USAGE}`, 2],
@@ -94,8 +108,15 @@ const CASES: [string, () => string[], (d: string) => string | RegExp, number, ty
 ];
 
 describe('npm run deploy: bad command lines and manifests', function () {
-  after(() => {
+  // A plain-HTTP server, as a local OpenWhisk is: reached over TLS it answers gibberish.
+  const httpServer = createServer((_request, response) => response.end('{}'));
+  before(async () => {
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    httpPort = (httpServer.address() as AddressInfo).port;
+  });
+  after(async () => {
     rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => httpServer.close(resolve));
   });
 
   for (const [what, makeArgs, line, exitCode, env] of CASES) {

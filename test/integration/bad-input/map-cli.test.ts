@@ -3,7 +3,7 @@
  * stack trace or password. map.test.ts covers the rest of the table: missing N, N = abc, 2.5, 0, -3,
  * 100000, an unknown option, --retries many, an unreachable broker and a refused password.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -104,4 +104,42 @@ describe('npm run map: bad command lines', function () {
       expect(outcome.stdout).to.equal('');
     });
   }
+});
+
+/** Manifests with a typo: map stops before deploying anything and names the typo. */
+const MANIFEST_CASES: [string, string, (file: string) => string][] = [
+  [
+    '`action:` for `actions:`',
+    'packages:\n  whisk-sync:\n    action:\n      leader:\n        function: dist/leader.js\n',
+    (file) => `${file}: unknown key 'action' in packages.whisk-sync (did you mean 'actions'?)`,
+  ],
+  [
+    '`slaves:` for `slave:`',
+    'packages:\n  whisk-sync:\n    actions:\n      leader:\n        function: dist/leader.js\n' +
+      '      slaves:\n        function: dist/slave.js\n',
+    (file) =>
+      `${file}: a round needs an action named 'slave'; the manifest declares whisk-sync/leader, ` +
+      "whisk-sync/slaves (did you mean 'slaves'?)",
+  ],
+];
+
+describe('npm run map: manifests with a typo', function () {
+  const manifests = mkdtempSync(join(tmpdir(), 'whisk-map-manifest-'));
+  after(() => {
+    rmSync(manifests, { recursive: true, force: true });
+  });
+
+  MANIFEST_CASES.forEach(([what, text, line], i) => {
+    it(`${what}: exit 1, one line, nothing deployed`, async () => {
+      const file = join(manifests, `manifest-${i}.yaml`);
+      writeFileSync(file, text);
+      const outcome = await runCli('map', ['2', '--local', '--manifest', file]);
+      // The lines before the error say what was prepared; none may claim a deployment.
+      expect(outcome.stderr).not.to.match(/deployed/);
+      expect(outcome.code, outcome.stderr).to.equal(1);
+      const lines = outcome.stderr.trimEnd().split('\n');
+      expect(lines.at(-1)).to.equal(`map: ${line(file)}`);
+      expect(outcome.stdout).to.equal('');
+    });
+  });
 });

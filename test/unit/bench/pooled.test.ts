@@ -43,35 +43,49 @@ describe('pooledHandoffs', () => {
     expect(pooled.map(({ n, route, rounds, count }) => ({ n, route, rounds, count }))).to.deep.equal([
       { n: 10, route: 'fanout', rounds: 2, count: 6 },
       { n: 10, route: 'leader', rounds: 1, count: 1 },
+      { n: 100, route: 'fanout', rounds: 1, count: 0 },
     ]);
     // Nearest rank over 1, 2, 3, 5, 6, 7: neither round's own median.
-    expect(pooled[0]?.p50).to.equal(3);
-    expect(pooled[0]?.p99).to.equal(7);
+    expect(pooled[0]?.handoffMs?.p50).to.equal(3);
+    expect(pooled[0]?.handoffMs?.p99).to.equal(7);
+    expect(pooled[2]?.handoffMs).to.equal(undefined);
   });
 
   it('is rendered with its ratios to both round trips', () => {
-    const results: BenchResults = {
-      startedAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 1000,
-      machine: {
-        cores: 2,
-        cpu: 'cpu',
-        memoryBytes: 1 << 30,
-        node: '20',
-        platform: 'linux',
-        broker: 'RabbitMQ',
-      },
-      command: 'npm run bench',
-      localConcurrency: 50,
-      roundTrip: { count: 10, p50: 0.5, p90: 0.6, p99: 0.7, noDelay: true },
-      processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
-      fanout: [],
-      rounds: [round(10, 'cold', 'fanout', [1, 2, 3]), round(10, 'warm', 'fanout', [2, 2, 2])],
-    };
-    const markdown = benchMarkdown(results);
+    const markdown = benchMarkdown(
+      results([round(10, 'cold', 'fanout', [1, 2, 3]), round(10, 'warm', 'fanout', [2, 2, 2])]),
+    );
     expect(markdown).to.include('| 10 | fanout | 2 | 6 | 2 / 3 / 3 | 4.0× | 2.0× |');
     expect(markdown).to.match(
       /two processes .* p50 1 ms, p90 1\.2 ms, p99 1\.4 ms \(2\.0× the round trip above\)/,
     );
   });
+
+  it('lists N = 1, which hands nothing off, with dashes instead of leaving its table empty', () => {
+    const markdown = benchMarkdown(results([round(1, 'cold', 'fanout', []), round(1, 'warm', 'fanout', [])]));
+    const pooledTable = markdown.slice(markdown.indexOf('## Handoff, rounds pooled'));
+    expect(pooledTable).to.include('| 1 | fanout | 2 | 0 | – | – | – |');
+    expect(markdown).to.match(/^\| 1 \| cold \| fanout \| yes \|/m);
+  });
 });
+
+function results(rounds: RoundFigures[]): BenchResults {
+  return {
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1000,
+    machine: {
+      cores: 2,
+      cpu: 'cpu',
+      memoryBytes: 1 << 30,
+      node: '20',
+      platform: 'linux',
+      broker: 'RabbitMQ',
+    },
+    command: 'npm run bench',
+    localConcurrency: 50,
+    roundTrip: { count: 10, p50: 0.5, p90: 0.6, p99: 0.7, noDelay: true },
+    processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
+    fanout: [],
+    rounds,
+  };
+}

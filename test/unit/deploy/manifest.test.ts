@@ -132,7 +132,7 @@ describe('parseManifest', () => {
   const invalid: [string, string, string][] = [
     ['invalid YAML', 'packages: [1\nx: 2', 'invalid YAML'],
     ['a scalar document', 'hello', 'expected a mapping'],
-    ['no packages', 'name: x', 'no `packages:`'],
+    ['no packages', '{}', 'no `packages:`'],
     ['empty packages', 'packages: {}', 'is empty'],
     [
       'an action without function',
@@ -147,7 +147,7 @@ describe('parseManifest', () => {
     [
       'an unknown limit',
       'packages:\n  p:\n    actions:\n      a:\n        function: a.js\n        limits: {cpu: 2}',
-      "unknown limit 'cpu'",
+      "unknown key 'cpu' in packages.p.actions.a.limits (valid keys: timeout,",
     ],
     [
       'an unknown input type',
@@ -168,6 +168,105 @@ describe('parseManifest', () => {
       expect(error.message).not.to.contain('\n');
     });
   }
+
+  // Typos at every level of the manifest: each names the key, its place and the key it most likely meant.
+  const typos: [string, string, string][] = [
+    ['at the top', 'packges:\n  p: {}', "unknown key 'packges' at the top level (did you mean 'packages'?)"],
+    [
+      'in project',
+      'project:\n  name: x\n  pakages: {}',
+      "unknown key 'pakages' in project (did you mean 'packages'?)",
+    ],
+    [
+      'in a package (`action:` for `actions:`)',
+      'packages:\n  whisk-sync:\n    action:\n      leader:\n        function: a.js',
+      "unknown key 'action' in packages.whisk-sync (did you mean 'actions'?)",
+    ],
+    [
+      'in an action',
+      'packages:\n  p:\n    actions:\n      a:\n        function: a.js\n        runtme: nodejs:20',
+      "unknown key 'runtme' in packages.p.actions.a (did you mean 'runtime'?)",
+    ],
+    [
+      'in limits, letter case aside',
+      'packages:\n  p:\n    actions:\n      a:\n        function: a.js\n        limits: {memorysize: 256}',
+      "unknown key 'memorysize' in packages.p.actions.a.limits (did you mean 'memorySize'?)",
+    ],
+    [
+      'in an input in its long form',
+      'packages:\n  p:\n    actions:\n      a:\n        function: a.js\n        inputs: {x: {type: string, vaule: 1}}',
+      "unknown key 'vaule' in packages.p.actions.a.inputs.x (did you mean 'value'?)",
+    ],
+    [
+      'in the older package: form',
+      'package:\n  name: p\n  actoins: {}',
+      "unknown key 'actoins' in package (did you mean 'actions'?)",
+    ],
+  ];
+  for (const [where, text, message] of typos) {
+    it(`rejects an unknown key ${where}, with the closest valid key`, () => {
+      const error = parseError(text);
+      expect(error.code).to.equal('MANIFEST_INVALID');
+      expect(error.message).to.equal(`${PATH}: ${message}`);
+    });
+  }
+
+  it("accepts every key of wskdeploy's manifest, warning about those it does not apply", () => {
+    const manifest = parse(`
+project:
+  name: demo
+  version: 1.0.0
+  namespace: ns
+  apiHost: h
+  packages:
+    p:
+      name: p
+      version: 0.1.0
+      license: Apache-2.0
+      description: d
+      public: false
+      repositories: []
+      dependencies: {}
+      triggers: {}
+      feeds: {}
+      rules: {}
+      sequences: {}
+      apis: {}
+      actions:
+        a:
+          location: a.js
+          version: 1
+          description: d
+          outputs: {}
+          exposedUrl: u
+          web-export: true
+          docker: image
+          include: []
+          limits: {timeout: 1000, memorySize: 128, logSize: 1, codeSize: 5}
+          inputs:
+            x: {type: integer, value: 3, description: d, required: true, status: s, schema: {}}
+`);
+    expect(manifest.packages[0]?.actions[0]?.inputs).to.deep.equal({ x: 3 });
+    expect(manifest.warnings).to.deep.equal([
+      'project.namespace is not applied by this deployer (wskdeploy applies it); ignored',
+      'project.apiHost is not applied by this deployer (wskdeploy applies it); ignored',
+      ...['public', 'dependencies', 'triggers', 'feeds', 'rules', 'sequences', 'apis'].map(
+        (key) => `packages.p.${key} is not applied by this deployer (wskdeploy applies it); ignored`,
+      ),
+      ...['web-export', 'docker', 'include'].map(
+        (key) =>
+          `packages.p.actions.a.${key} is not applied by this deployer (wskdeploy applies it); ignored`,
+      ),
+      'packages.p.actions.a.limits.codeSize is a system limit the API cannot set; ignored',
+    ]);
+  });
+
+  it('lists the valid keys when none is close', () => {
+    const error = parseError('packages:\n  p:\n    triggerz2000: {}');
+    expect(error.message).to.match(
+      /unknown key 'triggerz2000' in packages\.p \(valid keys: actions, inputs, /,
+    );
+  });
 
   it('rejects an unknown runtime, listing the known ones', () => {
     const error = parseError(

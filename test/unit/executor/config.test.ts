@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { expect } from 'chai';
 
 import {
+  COMMAND_LINE_OPTIONS,
   describeConfig,
   normalizeApihost,
   processEnvironment,
@@ -113,8 +114,24 @@ describe('executor configuration', () => {
   it('names the missing API key and where the host came from', () => {
     expect(() => resolveConfig({}, environment({ __OW_API_HOST: 'h.example.com' }))).to.throw(
       ConfigError,
-      /API key missing: apihost came from __OW_API_HOST.*__OW_API_KEY/,
+      /API key missing: the API host came from __OW_API_HOST.*__OW_API_KEY/,
     );
+  });
+
+  it('names the command-line flags, not the option names, when told to', () => {
+    const wskprops = join(dir, '.wskprops');
+    expect(() =>
+      resolveConfig({ apihost: 'http://h', optionNames: COMMAND_LINE_OPTIONS }, environment({})),
+    ).to.throw(
+      ConfigError,
+      'OpenWhisk API key missing: the API host came from --apihost, but no key was given: ' +
+        `set __OW_API_KEY, put AUTH in ${wskprops}, or pass --auth`,
+    );
+    expect(() =>
+      resolveConfig({ target: 'remote', optionNames: COMMAND_LINE_OPTIONS }, environment({})),
+    ).to.throw(ConfigError, /, or pass --apihost and --auth$/);
+    const config = resolveConfig({ apihost: 'http://h', apiKey: KEY }, environment({}));
+    expect(describeConfig(config, COMMAND_LINE_OPTIONS)).to.equal('http://h namespace _ (from --apihost)');
   });
 
   it('names the missing API host without echoing the key', () => {
