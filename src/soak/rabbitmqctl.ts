@@ -1,16 +1,33 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 
-const exec = promisify(execFile);
+/**
+ * Longest wait for one `rabbitmqctl` or `rabbitmq-plugins` call: each starts an Erlang VM, which takes
+ * seconds, and far longer on a loaded machine.
+ */
+export const BROKER_CLI_TIMEOUT_MS = 180_000;
 
-/** Longest wait for one `rabbitmqctl` or `rabbitmq-plugins` call (they start an Erlang VM each). */
-export const BROKER_CLI_TIMEOUT_MS = 60_000;
+/** A RabbitMQ command line tool failed; the message names the command and its first error line. */
+export class BrokerCliError extends Error {
+  override readonly name = 'BrokerCliError';
+  readonly code = 'BROKER_CLI_FAILED';
+}
 
 /** Runs a RabbitMQ command line tool on the local broker node and returns its stdout. */
-export async function brokerCli(
+export function brokerCli(
   tool: 'rabbitmqctl' | 'rabbitmq-plugins',
   args: readonly string[],
 ): Promise<string> {
-  const { stdout } = await exec(tool, [...args], { timeout: BROKER_CLI_TIMEOUT_MS });
-  return stdout;
+  const command = [tool, ...args].join(' ');
+  return new Promise((resolve, reject) => {
+    execFile(tool, [...args], { timeout: BROKER_CLI_TIMEOUT_MS }, (error, stdout, stderr) => {
+      if (error === null) {
+        resolve(stdout);
+        return;
+      }
+      const why = error.killed
+        ? `no answer within ${BROKER_CLI_TIMEOUT_MS} ms`
+        : (stderr.split('\n').find((line) => line.trim() !== '') ?? error.message.split('\n')[0] ?? 'failed');
+      reject(new BrokerCliError(`${command}: ${why.trim()}`, { cause: error }));
+    });
+  });
 }

@@ -39,7 +39,11 @@ export interface SoakEnvironment {
 export const HANG_MARGIN_MS = 15_000;
 /** Beyond the queues' expiry, how long the broker may take to remove what a run left. */
 export const LEAK_MARGIN_MS = 10_000;
-/** How long a container may still be busy after the client has every result, and how long it may take to exit. */
+/**
+ * Beyond the actions' time limit, how long a container may still be busy after the client stopped
+ * waiting (an activation the client gave up on still runs until its own deadline), and how long a
+ * container may take to exit once the controller stops.
+ */
 export const PROCESS_DEADLINE_MS = 10_000;
 
 /**
@@ -101,7 +105,7 @@ export async function runSoakRound(plan: RoundPlan, env: SoakEnvironment): Promi
       env.signal,
     );
     await injector.stop();
-    const busy = await idleContainers(whisk);
+    const busy = await idleContainers(whisk, env.timeoutMs + PROCESS_DEADLINE_MS);
     await executor.close().catch(() => undefined);
     await whisk.close();
     const alive = await exitedWithin([...pids], PROCESS_DEADLINE_MS);
@@ -181,9 +185,9 @@ async function withHardTimer(
 
 type RoundReportLike = Awaited<ReturnType<typeof runRound>>;
 
-/** Waits until no container runs an activation; returns those still busy at the deadline. */
-async function idleContainers(whisk: LocalWhisk) {
-  const stopAt = Date.now() + PROCESS_DEADLINE_MS;
+/** Waits until no container runs an activation; returns those still busy after `timeoutMs`. */
+async function idleContainers(whisk: LocalWhisk, timeoutMs: number) {
+  const stopAt = Date.now() + timeoutMs;
   for (;;) {
     const busy = whisk.containers().filter((c) => c.activations.length > 0);
     if (busy.length === 0 || Date.now() > stopAt) return busy;
