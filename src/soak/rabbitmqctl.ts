@@ -1,18 +1,17 @@
 import { execFile } from 'node:child_process';
 
+import { SoakError } from './errors.js';
+
 /**
  * Longest wait for one `rabbitmqctl` or `rabbitmq-plugins` call: each starts an Erlang VM, which takes
  * seconds, and far longer on a loaded machine.
  */
 export const BROKER_CLI_TIMEOUT_MS = 180_000;
 
-/** A RabbitMQ command line tool failed; the message names the command and its first error line. */
-export class BrokerCliError extends Error {
-  override readonly name = 'BrokerCliError';
-  readonly code = 'BROKER_CLI_FAILED';
-}
-
-/** Runs a RabbitMQ command line tool on the local broker node and returns its stdout. */
+/**
+ * Runs a RabbitMQ command line tool on the local broker node and returns its stdout.
+ * @throws {SoakError} `BROKER_CLI_FAILED` naming the command and its first error line
+ */
 export function brokerCli(
   tool: 'rabbitmqctl' | 'rabbitmq-plugins',
   args: readonly string[],
@@ -27,7 +26,7 @@ export function brokerCli(
       const why = error.killed
         ? `no answer within ${BROKER_CLI_TIMEOUT_MS} ms`
         : (stderr.split('\n').find((line) => line.trim() !== '') ?? error.message.split('\n')[0] ?? 'failed');
-      reject(new BrokerCliError(`${command}: ${why.trim()}`, { cause: error }));
+      reject(new SoakError('BROKER_CLI_FAILED', `${command}: ${why.trim()}`, { cause: error }));
     });
   });
 }

@@ -20,6 +20,8 @@ export class RunTopology {
   readonly #recreated: RunEntity[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #onCreated: (entity: RunEntity) => void;
+  /** Queues and exchanges of the run the broker announced, in all. */
+  created = 0;
 
   constructor(onCreated: (entity: RunEntity) => void = () => undefined) {
     this.#onCreated = onCreated;
@@ -37,6 +39,7 @@ export class RunTopology {
     const key = `${event.entity} ${event.name}`;
     const entity: RunEntity = { entity: event.entity, name: event.name };
     if (event.kind === 'created') {
+      this.created++;
       if (this.#deletedByParty.has(key)) this.#recreated.push(entity);
       this.#live.set(key, entity);
       this.#onCreated(entity);

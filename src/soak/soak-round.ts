@@ -10,6 +10,7 @@ import { createRunCredentials, type RunCredentials } from '../protocol/credentia
 import type { RunCoordination } from '../run/coordination.js';
 import { COLLECTION_GRACE_MS, runRound } from '../run/round.js';
 import type { BrokerEvents } from './broker-events.js';
+import { SoakError } from './errors.js';
 import { FaultInjector } from './fault-injector.js';
 import type { RoundObservation, RoundOutcome } from './observation.js';
 import type { RoundPlan } from './plan.js';
@@ -110,6 +111,13 @@ export async function runSoakRound(plan: RoundPlan, env: SoakEnvironment): Promi
     await whisk.close();
     const alive = await exitedWithin([...pids], PROCESS_DEADLINE_MS);
     const left = outcome.kind === 'interrupted' ? [] : await topology.settled(env.expiresMs + LEAK_MARGIN_MS);
+    if (outcome.kind === 'returned' && topology.created === 0) {
+      // Every run declares its leader queue: without a single event the leak check would be blind.
+      throw new SoakError(
+        'EVENTS_MISSING',
+        `the broker announced no queue or exchange of run ${outcome.report.runId}: is its event exchange (rabbitmq_event_exchange) running?`,
+      );
+    }
     return {
       plan,
       ...(credentials === undefined ? {} : { runId: credentials.runId }),

@@ -92,7 +92,9 @@ function roundSummary(observation: RoundObservation, verdict: RoundVerdict): str
         ? ', fault hit'
         : ', fault missed';
   const { outcome } = observation;
-  const dropped = outcome.kind === 'returned' ? `, ${outcome.report.dropped} messages dropped by slaves` : '';
+  const drops =
+    outcome.kind === 'returned' ? (outcome.report.history ?? []).filter((e) => e.type === 'drop') : [];
+  const dropped = outcome.kind === 'returned' ? `, ${drops.length} messages dropped` : '';
   return [
     `${verdict.result} in ${observation.elapsedMs} ms${hit}${dropped}`,
     ...observation.faultLog.slice(0, 4).map((line) => `fault: ${line}`),
