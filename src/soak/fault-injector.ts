@@ -36,7 +36,7 @@ export class FaultInjector {
   #slaveContainers = 0;
   #targetPid: number | undefined;
   #stopped = false;
-  readonly #connections = new Map<string, string>();
+  #closing = false;
   readonly #paused = new Set<number>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #pending = new Set<Promise<void>>();
@@ -56,11 +56,9 @@ export class FaultInjector {
     if (!chosen || this.#targetPid !== undefined) return;
     const pid = container.pid;
     this.#targetPid = pid;
-    if (fault.kind === 'close-connection') {
-      const open = this.#connections.get(connectionNameOf(pid));
-      if (open !== undefined) this.#closeLater(open, fault.delayMs);
-      return;
-    }
+    // Its connection comes later, once its code runs: brokerEvent closes it then. One seen before
+    // would be another process's that once had the same pid.
+    if (fault.kind === 'close-connection') return;
     this.#at(fault.delayMs, () => {
       if (!this.#busy(pid, fault.delayMs)) {
         this.log.push(`pid ${pid} was idle: ${fault.kind} missed`);
@@ -81,14 +79,14 @@ export class FaultInjector {
     });
   };
 
-  /** The broker's events listener: notes container connections, closes the target's when due. */
+  /** The broker's events listener: closes the target container's connection when it opens. */
   readonly brokerEvent = (event: BrokerEvent): void => {
-    if (event.kind !== 'connection' || this.#stopped) return;
-    this.#connections.set(event.name, event.connectionPid);
     const { fault } = this;
-    if (fault.kind === 'close-connection' && this.#targetPid !== undefined) {
-      if (event.name === connectionNameOf(this.#targetPid))
-        this.#closeLater(event.connectionPid, fault.delayMs);
+    if (event.kind !== 'connection' || this.#stopped || fault.kind !== 'close-connection') return;
+    // Once: a container that reconnects afterwards is the run's recovery, not a second fault.
+    if (this.#targetPid !== undefined && !this.#closing && event.name === connectionNameOf(this.#targetPid)) {
+      this.#closing = true;
+      this.#closeLater(event.connectionPid, fault.delayMs);
     }
   };
 
