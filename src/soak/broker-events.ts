@@ -34,6 +34,8 @@ const ROUTING_KEYS = [
  */
 export class BrokerEvents {
   readonly #listeners = new Set<(event: BrokerEvent) => void>();
+  /** Why the subscription ended, once it has: from then on no event arrives. */
+  lost: string | undefined;
 
   private constructor(
     private readonly connection: ChannelModel,
@@ -50,6 +52,11 @@ export class BrokerEvents {
       const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
       for (const key of ROUTING_KEYS) await channel.bindQueue(queue, EVENT_EXCHANGE, key);
       const events = new BrokerEvents(connection, channel);
+      const lose = (why: string) => () => {
+        events.lost ??= why;
+      };
+      connection.on('close', lose('the connection to the broker closed'));
+      channel.on('close', lose('the channel closed'));
       await channel.consume(
         queue,
         (message) => {
@@ -71,13 +78,17 @@ export class BrokerEvents {
   }
 
   async close(): Promise<void> {
+    this.lost ??= 'closed';
     this.#listeners.clear();
     await this.channel.close().catch(() => undefined);
     await this.connection.close().catch(() => undefined);
   }
 
   #deliver(message: ConsumeMessage | null): void {
-    if (message === null) return;
+    if (message === null) {
+      this.lost ??= 'the broker cancelled the subscription (its queue was deleted)';
+      return;
+    }
     const event = parseEvent(message.fields.routingKey, message.properties.headers ?? {});
     if (event === undefined) return;
     for (const listener of this.#listeners) listener(event);

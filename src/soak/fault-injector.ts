@@ -100,9 +100,11 @@ export class FaultInjector {
     const into = entity.entity === 'queue' ? { queue: entity.name } : { exchange: entity.name };
     this.#track(
       publishRaw(this.scene.connection, into, bodies).then(
-        () => {
-          this.hits++;
-          this.log.push(`${bodies.length} forged messages into ${entity.entity} ${entity.name}`);
+        (routed) => {
+          if (routed > 0) this.hits++;
+          this.log.push(
+            `${routed} of ${bodies.length} forged messages reached ${entity.entity} ${entity.name}`,
+          );
         },
         () => this.log.push(`${entity.entity} ${entity.name} was gone before the injection`),
       ),

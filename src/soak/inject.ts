@@ -5,22 +5,29 @@ export type InjectInto = { readonly queue: string } | { readonly exchange: strin
 
 /**
  * Publishes raw bodies into a queue or an exchange on its own channel of `connection`, as an intruder
- * would, and waits for the broker's confirms. An exchange that does not exist (any more) closes the
- * channel: then this rejects and the connection stays usable.
+ * would, waits for the broker's confirms and returns how many reached a queue. They are published
+ * `mandatory`, so the broker hands back (before confirming) those that no queue took: a queue that is
+ * gone, an exchange with nothing bound. An exchange that does not exist (any more) closes the channel:
+ * then this rejects and the connection stays usable.
  */
 export async function publishRaw(
   connection: ChannelModel,
   into: InjectInto,
   bodies: readonly Buffer[],
-): Promise<void> {
+): Promise<number> {
   const channel = await connection.createConfirmChannel();
   channel.on('error', () => undefined);
+  let returned = 0;
+  channel.on('return', () => {
+    returned++;
+  });
   try {
     for (const body of bodies) {
-      if ('queue' in into) channel.sendToQueue(into.queue, body);
-      else channel.publish(into.exchange, '', body);
+      if ('queue' in into) channel.sendToQueue(into.queue, body, { mandatory: true });
+      else channel.publish(into.exchange, '', body, { mandatory: true });
     }
     await channel.waitForConfirms();
+    return bodies.length - returned;
   } finally {
     await channel.close().catch(() => undefined);
   }

@@ -111,6 +111,9 @@ export async function runSoakRound(plan: RoundPlan, env: SoakEnvironment): Promi
     await whisk.close();
     const alive = await exitedWithin([...pids], PROCESS_DEADLINE_MS);
     const left = outcome.kind === 'interrupted' ? [] : await topology.settled(env.expiresMs + LEAK_MARGIN_MS);
+    if (env.events.lost !== undefined) {
+      throw new SoakError('EVENTS_MISSING', `the broker's events stopped: ${env.events.lost}`);
+    }
     if (outcome.kind === 'returned' && topology.created === 0) {
       // Every run declares its leader queue: without a single event the leak check would be blind.
       throw new SoakError(
