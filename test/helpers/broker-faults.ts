@@ -1,52 +1,19 @@
 /**
- * Fault injection against the real broker: closing a process's connection, waiting for messages in a
- * queue, and publishing raw bytes into a run's queues and exchanges.
+ * Fault injection against the real broker: waiting for messages in a queue, and publishing raw bytes
+ * into a run's queues and exchanges (closing connections is in src/soak/connections.ts).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { connect } from 'amqplib';
+import { inject as injectInto, type InjectInto } from '../../src/soak/inject.js';
 import { AMQP_URL } from './round.js';
-
-const run = promisify(execFile);
-
-/** Closes (broker side) every AMQP connection opened by OS process `pid`. Returns how many. */
-export async function closeConnectionsOf(pid: number): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], {
-    timeout: 30_000,
-  });
-  const pids = stdout
-    .split('\n')
-    .filter((line) => line.includes(`whisk-sync pid ${pid}"`))
-    .map((line) => line.split('\t')[0] ?? '');
-  for (const connection of pids) {
-    await run('rabbitmqctl', ['-q', 'close_connection', connection, 'closed by a fault-injection test'], {
-      timeout: 30_000,
-    });
-  }
-  return pids.length;
-}
 
 /** Polls `queue` until it exists and holds at least `count` ready messages; rejects after `timeoutMs`. */
 export async function waitForMessages(queue: string, count: number, timeoutMs = 20_000): Promise<void> {
   await pollQueue(queue, (q) => q.messageCount >= count, `did not reach ${count} messages`, timeoutMs);
 }
 
-/** Publishes raw bodies into a queue (default exchange) or an exchange, as an intruder would. */
-export async function inject(
-  into: { readonly queue: string } | { readonly exchange: string },
-  bodies: readonly Buffer[],
-): Promise<void> {
-  const connection = await connect(AMQP_URL);
-  try {
-    const channel = await connection.createConfirmChannel();
-    for (const body of bodies) {
-      if ('queue' in into) channel.sendToQueue(into.queue, body);
-      else channel.publish(into.exchange, '', body);
-    }
-    await channel.waitForConfirms();
-  } finally {
-    await connection.close();
-  }
+/** Publishes raw bodies into a queue (default exchange) or an exchange of the test broker, as an intruder would. */
+export async function inject(into: InjectInto, bodies: readonly Buffer[]): Promise<void> {
+  await injectInto(AMQP_URL, into, bodies);
 }
 
 /** Polls until `queue` exists and has at least one consumer; rejects after `timeoutMs`. */

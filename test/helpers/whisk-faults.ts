@@ -21,6 +21,7 @@ import { startLocalWhisk, type ContainerInfo, type LocalWhisk } from '../../src/
 import { createRunCredentials, type RunCredentials } from '../../src/protocol/credentials.js';
 import type { RunCoordination } from '../../src/run/coordination.js';
 import { ensureBundles } from '../../src/run/bundles.js';
+import { signal } from '../../src/soak/signals.js';
 import { DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION } from '../../src/run/round.js';
 import { AMQP_URL } from './round.js';
 
@@ -33,15 +34,6 @@ export const FAULT_HEARTBEAT_MS = 200;
 
 /** What to do with a container the first time it is seen. */
 export type ContainerDecision = 'freeze' | 'kill' | 'run';
-
-/** Sends a signal to a container process; a process that is already gone is not an error. */
-export function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
 
 /** Polls `probe` until it returns a value other than undefined; rejects after `timeoutMs`. */
 export async function waitFor<T>(

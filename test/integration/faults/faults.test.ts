@@ -13,8 +13,9 @@ import { runNames } from '../../../src/broker/names.js';
 import type { FunctionExecutor } from '../../../src/executor/executor.js';
 import type { RoundReport } from '../../../src/run/report.js';
 import { runRound, type RoundOptions } from '../../../src/run/round.js';
-import { closeConnectionsOf, inject, waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
-import { waitUntilGone } from '../../helpers/broker-resources.js';
+import { closeConnectionsOf } from '../../../src/soak/connections.js';
+import { inject, waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
+import { waitUntilGone } from '../../../src/soak/broker-resources.js';
 import { committedSlaves, LogObserver, revokedSlaves } from '../../helpers/log-observer.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import {

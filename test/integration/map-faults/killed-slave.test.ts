@@ -12,7 +12,7 @@ import { expect } from 'chai';
 
 import { parseHistory } from '../../../src/history/jsonl.js';
 import { startLocalWhisk, type LocalWhisk } from '../../../src/localwhisk/index.js';
-import { waitUntilGone } from '../../helpers/broker-resources.js';
+import { waitUntilGone } from '../../../src/soak/broker-resources.js';
 import { ROOT, runCli, type CliOutcome } from '../../helpers/cli-child.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import {

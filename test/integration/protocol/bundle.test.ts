@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadBundle } from '../../helpers/load-bundle.js';
-import { listRunResources } from '../../helpers/broker-resources.js';
+import { listRunResources } from '../../../src/soak/broker-resources.js';
 import { runRound } from '../../helpers/round.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

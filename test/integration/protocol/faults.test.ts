@@ -6,8 +6,9 @@ import type { HistoryEvent } from '../../../src/history/event.js';
 import { encode } from '../../../src/protocol/codec.js';
 import { createRunCredentials } from '../../../src/protocol/credentials.js';
 import { sign } from '../../../src/protocol/signing.js';
-import { closeConnectionsOf, inject, waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
-import { listRunResources, waitUntilGone } from '../../helpers/broker-resources.js';
+import { closeConnectionsOf } from '../../../src/soak/connections.js';
+import { inject, waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
+import { listRunResources, waitUntilGone } from '../../../src/soak/broker-resources.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import { startAction } from '../../helpers/run-action.js';
 

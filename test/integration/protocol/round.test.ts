@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { checkHistory } from '../../../src/history/checker.js';
 import { closeBrokerConnections } from '../../../src/broker/connection.js';
-import { listRunResources } from '../../helpers/broker-resources.js';
+import { listRunResources } from '../../../src/soak/broker-resources.js';
 import { runRound, type RoundResult } from '../../helpers/round.js';
 
 /** Every slave returned the same list, one value per slave in 0..1000, and the history passes the checker. */

@@ -6,7 +6,7 @@ import { RunInbox, type InboxMember } from '../../../src/broker/run-inbox.js';
 import { checkHistory } from '../../../src/history/checker.js';
 import { createRunCredentials } from '../../../src/protocol/credentials.js';
 import type { Message } from '../../../src/protocol/messages.js';
-import { listRunResources } from '../../helpers/broker-resources.js';
+import { listRunResources } from '../../../src/soak/broker-resources.js';
 import { AMQP_URL, runRound } from '../../helpers/round.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

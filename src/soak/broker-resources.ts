@@ -1,9 +1,6 @@
 /** Lists what a run left on the broker, through `rabbitmqctl` (so the check does not rely on AMQP). */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { belongsToRun } from '../../src/broker/names.js';
-
-const run = promisify(execFile);
+import { belongsToRun } from '../broker/names.js';
+import { brokerCli } from './rabbitmqctl.js';
 
 export interface RunResources {
   readonly queues: string[];
@@ -12,15 +9,21 @@ export interface RunResources {
 
 /** The queues and exchanges of run `runId` that exist on the local broker right now. */
 export async function listRunResources(runId: string): Promise<RunResources> {
+  const [resources] = await listRunsResources([runId]);
+  return resources ?? { queues: [], exchanges: [] };
+}
+
+/** {@link listRunResources} for several runs with one listing, in the order of `runIds`. */
+export async function listRunsResources(runIds: readonly string[]): Promise<RunResources[]> {
   const [queues, exchanges] = await Promise.all([names('list_queues'), names('list_exchanges')]);
-  return {
+  return runIds.map((runId) => ({
     queues: queues.filter((q) => belongsToRun(q, runId)),
     exchanges: exchanges.filter((e) => belongsToRun(e, runId)),
-  };
+  }));
 }
 
 async function names(command: 'list_queues' | 'list_exchanges'): Promise<string[]> {
-  const { stdout } = await run('rabbitmqctl', ['-q', command, 'name'], { timeout: 30_000 });
+  const stdout = await brokerCli('rabbitmqctl', ['-q', command, 'name']);
   return stdout
     .split('\n')
     .map((line) => line.trim())
