@@ -77,7 +77,7 @@ describe('whisk-sync', function () {
     expect(await main(['mpa', '10'], {}, out.io)).to.equal(2);
     expect(out.stdout()).to.equal('');
     expect(out.stderr()).to.equal(
-      "whisk-sync: unknown command 'mpa' (commands: map, serve, deploy, check, bench; see whisk-sync --help)\n",
+      "whisk-sync: unknown command 'mpa' (commands: map, serve, deploy, check, bench, soak; see whisk-sync --help)\n",
     );
   });
 
