@@ -54,9 +54,12 @@ export {
 export { APPEND_ROUTES, type AppendRoute } from './protocol/messages.js';
 export {
   abandonSlave,
+  abandonSlaves,
   closeBrokerConnections,
   BrokerError,
+  type AbandonOutcome,
   type AbandonSlaveOptions,
+  type AbandonSlavesOptions,
 } from './broker/index.js';
 
 // Run histories: recording format, checker, timeline.

@@ -185,7 +185,9 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       }
       note(`slave ${id} failed: ${reason}`);
       try {
-        await coordination.abandonSlave({ amqpUrl, runId, signingKey, slave: id });
+        const { delivered } = await coordination.abandonSlave({ amqpUrl, runId, signingKey, slave: id });
+        if (!delivered)
+          note(`slave ${id}: the run's leader queue is gone (the run is over, or no party started)`);
       } catch (abandonError) {
         note(`could not tell the leader that slave ${id} failed: ${oneLine(abandonError)}`);
       }
