@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import { wallClockMs, type Deadline } from '../protocol/deadline.js';
+import { checkClockTime, wallClockMs, type Deadline } from '../protocol/deadline.js';
 import { reasonOf, settleBy } from './errors.js';
 
 /** Longest cleanup, however far the deadline: the broker removes whatever is left on expiry. */
@@ -23,6 +23,7 @@ export async function cleanUp(
   owned: Owned,
   by: number,
 ): Promise<void> {
+  checkClockTime(by, 'cleanUp: by');
   const deleteOn = async (on: Channel) => {
     for (const queue of owned.queues) await on.deleteQueue(queue);
     for (const exchange of owned.exchanges) await on.deleteExchange(exchange);

@@ -1,5 +1,5 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { msUntil, wallClockMs } from '../protocol/deadline.js';
+import { checkClockTime, msUntil, wallClockMs } from '../protocol/deadline.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 
 /** AMQP heartbeat in seconds: a silent broker or network is noticed within about two intervals. */
@@ -32,6 +32,7 @@ export async function openChannel(
   url: string,
   by: number,
 ): Promise<{ channel: ConfirmChannel; connection: ChannelModel }> {
+  checkClockTime(by, 'openChannel: by');
   const cached = connections.get(url);
   if (cached !== undefined) {
     try {

@@ -1,7 +1,7 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { activationNonce } from '../protocol/credentials.js';
 import { decode } from '../protocol/codec.js';
-import { halfwayTo, msUntil, wallClockMs } from '../protocol/deadline.js';
+import { checkClockTime, halfwayTo, msUntil, wallClockMs } from '../protocol/deadline.js';
 import type { Message } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
 import { confirmChannel, openChannel } from './connection.js';
@@ -100,6 +100,7 @@ export class RunInbox {
    * @throws {BrokerError} when the inbox cannot be opened in time
    */
   static async join(key: RunInboxKey, by: number): Promise<RunInbox> {
+    checkClockTime(by, 'RunInbox.join: by');
     for (;;) {
       const id = registryKey(key);
       let ready = inboxes.get(id);
@@ -140,6 +141,7 @@ export class RunInbox {
    * by `by`, on the one clock; after a crash `x-expires` removes it). A later activation opens a new one.
    */
   async leave(by: number): Promise<void> {
+    checkClockTime(by, 'RunInbox.leave: by');
     this.refs = Math.max(0, this.refs - 1);
     if (this.refs > 0) return;
     this.retire();

@@ -41,6 +41,20 @@ export function resolveDeadline(
   return { at, stopWaitingAt: at - margins * margin, finishBy: at - margin / 4 };
 }
 
+/** Times on {@link wallClockMs} are epoch milliseconds: anything below this is a duration passed by mistake. */
+const EARLIEST_CLOCK_TIME = Date.UTC(2001, 0, 1);
+
+/**
+ * Fails fast when `by` is a duration where a time on {@link wallClockMs} is expected (as the broker
+ * functions took durations before they took times): every wait would end at once.
+ * @throws {TypeError} naming `what`
+ */
+export function checkClockTime(by: number, what: string): void {
+  if (!(by >= EARLIEST_CLOCK_TIME)) {
+    throw new TypeError(`${what} must be a time on wallClockMs (epoch ms), got ${String(by)}`);
+  }
+}
+
 /**
  * The one helper every wait derives its length from: milliseconds from now until `by` (a time on
  * {@link wallClockMs}), at most `capMs`, never negative.

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { halfwayTo, msUntil, resolveDeadline, wallClockMs } from '../../../src/protocol/deadline.js';
+import {
+  checkClockTime,
+  halfwayTo,
+  msUntil,
+  resolveDeadline,
+  wallClockMs,
+} from '../../../src/protocol/deadline.js';
 
 describe('deadlines: one clock, one helper', () => {
   it('orders the times of a deadline: waits stop, then the last confirms and cleanup end, then the platform kills', () => {
@@ -33,5 +39,14 @@ describe('deadlines: one clock, one helper', () => {
       .and.at.least(before + 29_000);
     expect(halfwayTo(by, 100)).to.be.at.most(wallClockMs() + 100);
     expect(halfwayTo(before - 1000)).to.be.at.least(before);
+  });
+
+  it('refuses a duration where a time on the clock is expected', () => {
+    expect(() => {
+      checkClockTime(5000, 'openChannel: by');
+    }).to.throw(TypeError, /openChannel: by must be a time on wallClockMs/);
+    expect(() => {
+      checkClockTime(wallClockMs(), 'by');
+    }).not.to.throw();
   });
 });
