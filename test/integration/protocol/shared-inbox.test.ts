@@ -82,13 +82,32 @@ describe('one inbox per process and run', function () {
   it('six slaves per process share one inbox queue, agree, and the last to finish deletes it', async () => {
     // Known before the round starts, so the inboxes can be counted while it runs.
     const { runId } = createRunCredentials();
-    const round = runRound({ n: 12, slavesPerProcess: 6, leaderDelayMs: 5000, params: { runId } });
-    // While the leader has not started, every slave has joined its process's inbox and is waiting.
-    const inboxes = await waitFor('the slaves of both processes to open their inboxes', async () => {
-      const queues = (await listRunResources(runId)).queues;
-      return queues.filter((q) => q.includes('.inbox.')).length >= 2 ? queues : undefined;
+    // The leader starts only once both processes' slaves are seen waiting in their inboxes.
+    let release: () => void = () => undefined;
+    const leaderMayStart = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    const settled = (await listRunResources(runId)).queues;
+    const round = runRound({
+      n: 12,
+      slavesPerProcess: 6,
+      leaderAfter: leaderMayStart,
+      params: { runId, timeoutMs: 60_000 },
+    });
+    let inboxes: string[];
+    let settled: string[];
+    try {
+      inboxes = await waitFor(
+        'the slaves of both processes to open their inboxes',
+        async () => {
+          const queues = (await listRunResources(runId)).queues;
+          return queues.filter((q) => q.includes('.inbox.')).length >= 2 ? queues : undefined;
+        },
+        45_000,
+      );
+      settled = (await listRunResources(runId)).queues;
+    } finally {
+      release();
+    }
     const r = await round;
     expect(
       inboxes.filter((q) => q.includes('.slave.')),
