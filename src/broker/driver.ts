@@ -104,6 +104,8 @@ export function drive(options: DriveOptions): Promise<void> {
       if (state === 'settled') return;
       state = 'settled';
       wake.stop();
+      // Ends a confirm wait at once; `finish` sees the failure.
+      onAllConfirmed?.();
       void port.close(wallClockMs());
       reject(error);
     }
