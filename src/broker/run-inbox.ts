@@ -57,9 +57,9 @@ const inboxes = new Map<string, Promise<RunInbox>>();
  * on a channel that never publishes. Each member publishes on a channel of its own, so a publish the
  * broker refuses (an append after the leader deleted the log exchange: 404 closes the channel) fails
  * that member only; only a failure of the inbox itself (its channel, consumer or connection) fails
- * them all. Each delivery is verified and decoded once, then handed
- * to every member (log, end, append) or to the one member its `slave` and `nonce` name (welcome,
- * grant, revoke). Deliveries per run drop from about N² to N × processes.
+ * them all. Each delivery is verified and decoded once, then handed to every member (log, end,
+ * append) or to the one member its `slave` and `nonce` name (welcome, grant, revoke). Deliveries per
+ * run drop from about N² to N × processes.
  *
  * The leader's messages come from its one channel into this one queue, so every member sees them in
  * the leader's order, as it would in an inbox of its own.
