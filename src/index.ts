@@ -88,8 +88,11 @@ export { RunError } from './run/errors.js';
 export type { RunErrorCode } from './run/errors.js';
 export {
   abandonSlave,
+  abandonSlaves,
   closeBrokerConnections,
   BrokerError,
+  type AbandonOutcome,
   type AbandonSlaveOptions,
+  type AbandonSlavesOptions,
 } from './broker/index.js';
 export type { HistoryEvent } from './history/event.js';

@@ -1,13 +1,13 @@
-import { connect } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 import { encode } from '../protocol/codec.js';
 import { activationNonce } from '../protocol/credentials.js';
-import { DEFAULT_EXPIRES_MS, MAX_SLAVES } from '../protocol/limits.js';
+import { msUntil, wallClockMs } from '../protocol/deadline.js';
+import { MAX_SLAVES } from '../protocol/limits.js';
 import { ParamError } from '../protocol/failure.js';
 import { validateRunAccess } from '../protocol/validate.js';
 import { confirmChannel, socketOptions } from './connection.js';
-import { BrokerError, reasonOf, within } from './errors.js';
+import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames } from './names.js';
-import { declareRunTopology } from './topology.js';
 
 /** What {@link abandonSlave} needs: the run's access and the slave that failed for good. */
 export interface AbandonSlaveOptions {
@@ -16,62 +16,129 @@ export interface AbandonSlaveOptions {
   readonly signingKey: string;
   /** Id of the slave whose activation failed and will not be retried. */
   readonly slave: number;
-  /** Must equal the run's `expiresMs` when the run set one. Default 300000. */
-  readonly expiresMs?: number;
   /** Longest time for the whole operation. Default 10000 ms. */
   readonly timeoutMs?: number;
 }
 
+/** What {@link abandonSlaves} needs: the run's access and the slaves that failed for good. */
+export interface AbandonSlavesOptions extends Omit<AbandonSlaveOptions, 'slave'> {
+  readonly slaves: readonly number[];
+}
+
+/** What became of an abandon. */
+export interface AbandonOutcome {
+  /**
+   * False when the run's leader queue does not exist: the run is over, or none of its parties has
+   * started yet (its leader will then wait for the slave until its deadline). Nothing was created.
+   */
+  readonly delivered: boolean;
+}
+
+/** Longest time for one abandon when the caller sets none. */
+const DEFAULT_ABANDON_MS = 10_000;
+
 /**
  * Tells the run's leader that a slave failed for good, so nobody waits for it: the leader revokes it
  * if it holds the grant, stops considering it, and ends the run once every other slave is done.
- * Safe before the leader starts (the leader's queue is declared first, so the message waits there).
  *
- * Uses its own short-lived connection, closed before returning, so a client process can exit.
+ * Declares nothing: the message goes to the leader's queue only if it exists (a mandatory publish),
+ * so an abandon after the run ended leaves nothing behind. Calls for the same run that come while
+ * the connection opens share it (one connection for every slave of a container that died at once);
+ * the connection is closed before the promise settles, so a client process can exit.
  *
  * @throws {ParamError} for a bad option (the key is never quoted)
  * @throws {BrokerError} when the broker cannot be reached or does not confirm within `timeoutMs`
  */
-export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> {
-  const { runId, amqpUrl, signingKey } = validateRunAccess(options);
-  const { slave } = options;
+export function abandonSlave(options: AbandonSlaveOptions): Promise<AbandonOutcome> {
+  checkSlave(options.slave);
+  const access = validateRunAccess(options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ABANDON_MS;
+  const id = `${access.amqpUrl}\n${access.runId}\n${access.signingKey}\n${timeoutMs}`;
+  let batch = gathering.get(id);
+  if (batch === undefined) {
+    const slaves: number[] = [];
+    const take = () => {
+      gathering.delete(id);
+      return slaves;
+    };
+    batch = { slaves, done: send({ ...access, timeoutMs }, take) };
+    gathering.set(id, batch);
+  }
+  batch.slaves.push(options.slave);
+  return batch.done;
+}
+
+/**
+ * {@link abandonSlave} for several slaves at once, over one connection.
+ * @throws {ParamError} for a bad option
+ * @throws {BrokerError} when the broker cannot be reached or does not confirm within `timeoutMs`
+ */
+export function abandonSlaves(options: AbandonSlavesOptions): Promise<AbandonOutcome> {
+  for (const slave of options.slaves) checkSlave(slave);
+  const access = validateRunAccess(options);
+  const slaves = [...options.slaves];
+  return send({ ...access, timeoutMs: options.timeoutMs ?? DEFAULT_ABANDON_MS }, () => slaves);
+}
+
+/** Abandons still taking slaves (their connection is opening), by run. */
+const gathering = new Map<string, { readonly slaves: number[]; readonly done: Promise<AbandonOutcome> }>();
+
+function checkSlave(slave: number): void {
   if (!Number.isInteger(slave) || slave < 0 || slave >= MAX_SLAVES) {
     throw new ParamError(
       'slave',
       `slave must be an integer from 0 to ${MAX_SLAVES - 1} (got ${String(slave)})`,
     );
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const names = runNames(runId);
-  const message = { k: 'abandon', run: runId, no: 0, slave, nonce: activationNonce() } as const;
-  let connection;
+}
+
+/** Connects, then publishes one abandon per slave that `take` returns (called once connected). */
+async function send(
+  access: { amqpUrl: string; runId: string; signingKey: string; timeoutMs: number },
+  take: () => readonly number[],
+): Promise<AbandonOutcome> {
+  const { amqpUrl, runId, signingKey } = access;
+  const by = wallClockMs() + access.timeoutMs;
+  let connection: ChannelModel;
   try {
-    connection = await within(
-      connect(amqpUrl, socketOptions(new URL(amqpUrl), timeoutMs)),
-      timeoutMs,
+    connection = await settleBy(
+      connect(amqpUrl, socketOptions(new URL(amqpUrl), msUntil(by))),
+      by,
       `connecting to ${amqpUrl}`,
     );
   } catch (error) {
+    take();
     throw new BrokerError(`could not connect to ${amqpUrl}: ${reasonOf(error)}`, { cause: error });
   }
   connection.on('error', () => undefined);
+  const slaves = take();
+  const queue = runNames(runId).leaderQueue;
   try {
     const work = async () => {
-      const channel = await declareRunTopology(
-        connection,
-        await confirmChannel(connection),
-        names,
-        options.expiresMs ?? DEFAULT_EXPIRES_MS,
-      );
-      channel.sendToQueue(names.leaderQueue, encode(message, signingKey), { persistent: false });
+      const channel = await confirmChannel(connection);
+      let returned = 0;
+      // An unroutable mandatory message comes back before its confirm: the queue does not exist.
+      channel.on('return', () => {
+        returned += 1;
+      });
+      for (const slave of slaves) {
+        const message = { k: 'abandon', run: runId, no: 0, slave, nonce: activationNonce() } as const;
+        channel.sendToQueue(queue, encode(message, signingKey), { persistent: false, mandatory: true });
+      }
       await channel.waitForConfirms();
+      return { delivered: returned === 0 };
     };
-    await within(work(), timeoutMs, `telling the leader of run ${runId} that slave ${slave} failed`);
+    return await settleBy(
+      work(),
+      by,
+      `telling the leader of run ${runId} that slaves ${slaves.join(', ')} failed`,
+    );
   } catch (error) {
     throw error instanceof BrokerError
       ? error
-      : new BrokerError(`could not abandon slave ${slave}: ${reasonOf(error)}`);
+      : new BrokerError(`could not abandon slaves ${slaves.join(', ')}: ${reasonOf(error)}`);
   } finally {
-    await connection.close().catch(() => undefined);
+    // Bounded too: a broker that stopped answering never confirms the close.
+    await settleBy(connection.close(), by, 'closing the connection').catch(() => undefined);
   }
 }

@@ -54,7 +54,12 @@ export class AckBatcher {
     this.pending = 0;
     const last = this.last;
     this.last = undefined;
-    if (last !== undefined && !this.stopped) this.channel.ack(last, true);
+    if (last === undefined || this.stopped) return;
+    try {
+      this.channel.ack(last, true);
+    } catch {
+      // The channel is closed: the broker requeues what it had not seen acknowledged; nothing to do.
+    }
   }
 
   /** Acknowledges nothing more: the consumer is done, or its channel failed. */

@@ -1,5 +1,6 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { BrokerError, reasonOf, within } from './errors.js';
+import { checkClockTime, msUntil, wallClockMs } from '../protocol/deadline.js';
+import { BrokerError, reasonOf, settleBy } from './errors.js';
 
 /** AMQP heartbeat in seconds: a silent broker or network is noticed within about two intervals. */
 export const HEARTBEAT_SECONDS = 10;
@@ -24,21 +25,21 @@ const connections = new Map<string, Promise<ChannelModel>>();
  * Opens a confirm channel on the cached connection to `url`, connecting when needed. A cached
  * connection that cannot open a channel quickly (a container paused past its heartbeats) is replaced once.
  *
- * @param waitMs - longest time for the whole operation
+ * @param by - when the whole operation must have ended, on the one clock (`wallClockMs`)
  * @throws {BrokerError} on failure or timeout; the message shows the URL with its password masked
  */
 export async function openChannel(
   url: string,
-  waitMs: number,
+  by: number,
 ): Promise<{ channel: ConfirmChannel; connection: ChannelModel }> {
-  const started = Date.now();
+  checkClockTime(by, 'openChannel: by');
   const cached = connections.get(url);
   if (cached !== undefined) {
     try {
-      const connection = await within(cached, waitMs, `connecting to ${url}`);
-      const channel = await within(
+      const connection = await settleBy(cached, by, `connecting to ${url}`);
+      const channel = await settleBy(
         confirmChannel(connection),
-        Math.min(STALE_CHANNEL_MS, waitMs),
+        Math.min(by, wallClockMs() + STALE_CHANNEL_MS),
         'opening a channel',
       );
       return { channel, connection };
@@ -46,14 +47,9 @@ export async function openChannel(
       forget(url, cached);
     }
   }
-  const left = waitMs - (Date.now() - started);
-  const connection = await within(connectionTo(url, left), left, `connecting to ${url}`);
+  const connection = await settleBy(connectionTo(url, msUntil(by)), by, `connecting to ${url}`);
   try {
-    const channel = await within(
-      confirmChannel(connection),
-      waitMs - (Date.now() - started),
-      'opening a channel',
-    );
+    const channel = await settleBy(confirmChannel(connection), by, 'opening a channel');
     return { channel, connection };
   } catch (error) {
     throw new BrokerError(`could not open a channel on ${url}: ${reasonOf(error)}`, { cause: error });

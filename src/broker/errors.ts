@@ -1,5 +1,6 @@
 import { maskUrl } from '../protocol/mask.js';
 import { WhiskSyncError } from '../errors.js';
+import { msUntil } from '../protocol/deadline.js';
 
 /**
  * The broker connection or channel failed, timed out, or refused an operation. The message names
@@ -34,4 +35,12 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Rejects with a {@link BrokerError} when `promise` has not settled by `by`, a time on the one clock
+ * (`wallClockMs`) derived from an activation's deadline: how every broker wait of a party is bounded.
+ */
+export function settleBy<T>(promise: Promise<T>, by: number, what: string): Promise<T> {
+  return within(promise, msUntil(by), what);
 }

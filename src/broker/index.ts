@@ -1,4 +1,10 @@
 /** The broker side of whisk-sync that a client needs to steer a run. */
-export { abandonSlave, type AbandonSlaveOptions } from './abandon.js';
+export {
+  abandonSlave,
+  abandonSlaves,
+  type AbandonOutcome,
+  type AbandonSlaveOptions,
+  type AbandonSlavesOptions,
+} from './abandon.js';
 export { closeBrokerConnections } from './connection.js';
 export { BrokerError } from './errors.js';

@@ -1,12 +1,14 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { activationNonce } from '../protocol/credentials.js';
 import { decode } from '../protocol/codec.js';
-import type { Message, Send } from '../protocol/messages.js';
+import { checkClockTime, halfwayTo, msUntil, wallClockMs } from '../protocol/deadline.js';
+import type { Message } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
-import { openChannel } from './connection.js';
+import { confirmChannel, openChannel } from './connection.js';
 import { AckBatcher } from './ack-batcher.js';
 import { publishSigned, watchChannel } from './channel-io.js';
-import { BrokerError, reasonOf, within } from './errors.js';
+import type { MachinePort } from './driver.js';
+import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames, type RunNames } from './names.js';
 import { declareInbox, declareRunTopology } from './topology.js';
 
@@ -26,6 +28,18 @@ export interface InboxMember {
   fail(error: BrokerError): void;
 }
 
+/** Which activation a {@link RunInbox.port} serves. */
+export interface InboxPortOptions {
+  /** Slave id and activation nonce that direct messages name. */
+  readonly slave: number;
+  readonly nonce: string;
+  /**
+   * Deliveries charged to this activation, dropped ones included, counted as they come (so the count
+   * survives a failure), when given.
+   */
+  readonly counts?: { received: number };
+}
+
 /** Identifies the run an inbox serves; only activations with the same key share one. */
 export interface RunInboxKey {
   readonly amqpUrl: string;
@@ -39,10 +53,13 @@ const inboxes = new Map<string, Promise<RunInbox>>();
 
 /**
  * The inbox shared by every slave activation of one run in this process (an OpenWhisk container
- * running several activations at once): one queue bound once to the run's log exchange, one consumer,
- * one channel for every member's publishes. Each delivery is verified and decoded once, then handed
- * to every member (log, end, append) or to the one member its `slave` and `nonce` name (welcome,
- * grant, revoke). Deliveries per run drop from about N² to N × processes.
+ * running several activations at once): one queue bound once to the run's log exchange, one consumer
+ * on a channel that never publishes. Each member publishes on a channel of its own, so a publish the
+ * broker refuses (an append after the leader deleted the log exchange: 404 closes the channel) fails
+ * that member only; only a failure of the inbox itself (its channel, consumer or connection) fails
+ * them all. Each delivery is verified and decoded once, then handed to every member (log, end,
+ * append) or to the one member its `slave` and `nonce` name (welcome, grant, revoke). Deliveries per
+ * run drop from about N² to N × processes.
  *
  * The leader's messages come from its one channel into this one queue, so every member sees them in
  * the leader's order, as it would in an inbox of its own.
@@ -65,7 +82,7 @@ export class RunInbox {
     readonly key: RunInboxKey,
     readonly names: RunNames,
     readonly channel: ConfirmChannel,
-    connection: ChannelModel,
+    private readonly connection: ChannelModel,
     private readonly onRetire: () => void,
   ) {
     this.acks = new AckBatcher(channel, RUN_INBOX_PREFETCH);
@@ -79,11 +96,11 @@ export class RunInbox {
    * Joins this process's inbox of the run, opening it (declare, bind, consume) when there is none.
    * Every successful join must be paired with one {@link leave}.
    *
-   * @param waitMs - longest time to wait for the connection and the declarations
+   * @param by - when the connection and the declarations must be done, on the one clock (`wallClockMs`)
    * @throws {BrokerError} when the inbox cannot be opened in time
    */
-  static async join(key: RunInboxKey, waitMs: number): Promise<RunInbox> {
-    const stopAt = Date.now() + waitMs;
+  static async join(key: RunInboxKey, by: number): Promise<RunInbox> {
+    checkClockTime(by, 'RunInbox.join: by');
     for (;;) {
       const id = registryKey(key);
       let ready = inboxes.get(id);
@@ -91,19 +108,19 @@ export class RunInbox {
         const forget = () => {
           if (inboxes.get(id) === opening) inboxes.delete(id);
         };
-        const opening = RunInbox.open(key, waitMs, forget);
+        const opening = RunInbox.open(key, by, forget);
         ready = opening;
         inboxes.set(id, opening);
         opening.catch(forget);
       }
       let inbox: RunInbox;
       try {
-        inbox = await within(ready, stopAt - Date.now(), 'opening the run inbox');
+        inbox = await settleBy(ready, by, 'opening the run inbox');
       } catch (error) {
         // Opened after this activation gave up with no one else waiting: close it, or it lingers.
         ready.then(
           (late) => {
-            if (late.refs === 0 && !late.retired) void late.leave(2000);
+            if (late.refs === 0 && !late.retired) void late.leave(wallClockMs() + 2000);
           },
           () => undefined,
         );
@@ -121,13 +138,14 @@ export class RunInbox {
 
   /**
    * Leaves the inbox; the last member to leave stops the consumer and deletes the queue (best effort
-   * within `cleanupMs`; after a crash `x-expires` removes it). A later activation opens a new one.
+   * by `by`, on the one clock; after a crash `x-expires` removes it). A later activation opens a new one.
    */
-  async leave(cleanupMs: number): Promise<void> {
+  async leave(by: number): Promise<void> {
+    checkClockTime(by, 'RunInbox.leave: by');
     this.refs = Math.max(0, this.refs - 1);
     if (this.refs > 0) return;
     this.retire();
-    await this.close(cleanupMs);
+    await this.close(by);
   }
 
   /** Members that joined and have not left. */
@@ -156,22 +174,71 @@ export class RunInbox {
   }
 
   /**
-   * Publishes on the inbox's confirm channel, in order.
-   * @param confirmed - called once per message, with an error if the broker refused it
+   * One activation's place in the inbox, for the shell: opening it gives the activation a confirm
+   * channel of its own on the inbox's connection and starts dispatching to it; closing it stops both.
    */
-  publish(sends: readonly Send[], confirmed: (error: BrokerError | undefined) => void): void {
-    publishSigned(this.channel, this.names, this.key.signingKey, sends, confirmed);
+  port(options: InboxPortOptions): MachinePort {
+    let channel: ConfirmChannel | undefined;
+    let unwatch: (() => void) | undefined;
+    let member: InboxMember | undefined;
+    const count = (charged: boolean) => {
+      if (charged && options.counts !== undefined) options.counts.received += 1;
+    };
+    return {
+      open: async (listener, by) => {
+        try {
+          channel = await settleBy(confirmChannel(this.connection), by, 'opening a channel');
+        } catch (error) {
+          throw new BrokerError(`could not open a channel for slave ${options.slave}: ${reasonOf(error)}`, {
+            cause: error,
+          });
+        }
+        const fail = (error: BrokerError) => {
+          listener.fail(error);
+        };
+        unwatch = watchChannel(channel, this.connection, fail);
+        member = {
+          slave: options.slave,
+          nonce: options.nonce,
+          receive: (message, charged) => {
+            count(charged);
+            listener.receive(message);
+          },
+          drop: (reason, charged) => {
+            count(charged);
+            listener.drop(reason);
+          },
+          fail,
+        };
+        this.add(member);
+      },
+      publish: (sends, confirmed) => {
+        if (channel === undefined) throw new BrokerError('publishing before the inbox port is open');
+        publishSigned(channel, this.names, this.key.signingKey, sends, confirmed);
+      },
+      close: async (by) => {
+        if (member !== undefined) this.remove(member);
+        member = undefined;
+        unwatch?.();
+        unwatch = undefined;
+        const own = channel;
+        channel = undefined;
+        if (own === undefined) return;
+        const closing = Promise.resolve().then(() => own.close());
+        await settleBy(closing, by, 'closing a channel').catch(() => undefined);
+      },
+    };
   }
 
-  private static async open(key: RunInboxKey, waitMs: number, onRetire: () => void): Promise<RunInbox> {
-    const opened = await openChannel(key.amqpUrl, waitMs);
+  private static async open(key: RunInboxKey, by: number, onRetire: () => void): Promise<RunInbox> {
+    const opened = await openChannel(key.amqpUrl, by);
     const { connection } = opened;
     const names = runNames(key.runId);
     let channel = opened.channel;
     try {
-      channel = await within(
+      channel = await settleBy(
         declareRunTopology(connection, channel, names, key.expiresMs),
-        waitMs,
+        by,
         "declaring the run's topology",
       );
     } catch (error) {
@@ -185,11 +252,11 @@ export class RunInbox {
         await channel.prefetch(RUN_INBOX_PREFETCH);
         return channel.consume(inbox.queue, inbox.onDelivery, { noAck: false });
       };
-      const reply = await within(subscribe(), waitMs, `subscribing to ${inbox.queue}`);
+      const reply = await settleBy(subscribe(), by, `subscribing to ${inbox.queue}`);
       inbox.consumerTag = reply.consumerTag;
     } catch (error) {
       inbox.detach();
-      await cleanUp(channel, { queues: [inbox.queue], exchanges: [] }, 2000);
+      await cleanUp(connection, channel, { queues: [inbox.queue], exchanges: [] }, wallClockMs() + 2000);
       throw new BrokerError(`could not open the run inbox ${inbox.queue}: ${reasonOf(error)}`, {
         cause: error,
       });
@@ -248,21 +315,18 @@ export class RunInbox {
     this.unwatch();
   }
 
-  private async close(cleanupMs: number): Promise<void> {
+  private async close(by: number): Promise<void> {
     if (this.closed) return;
     this.acks.flush();
     this.closed = true;
     this.detach();
-    if (this.failure === undefined && this.consumerTag !== undefined) {
-      const tag = this.consumerTag;
-      try {
-        // Members waited for their own confirms; this only stops deliveries before the delete.
-        await within(this.channel.cancel(tag), Math.min(cleanupMs, 2000), 'stopping the run inbox');
-      } catch {
-        // The delete below removes the consumer with its queue.
-      }
+    if (this.failure === undefined && this.consumerTag !== undefined && msUntil(by) > 0) {
+      const cancel = Promise.resolve().then(() => this.channel.cancel(this.consumerTag ?? ''));
+      // Members waited for their own confirms; this only stops deliveries before the delete.
+      await settleBy(cancel, halfwayTo(by), 'stopping the run inbox').catch(() => undefined);
     }
-    await cleanUp(this.channel, { queues: [this.queue], exchanges: [] }, cleanupMs);
+    // On the inbox's channel, or on a fresh one when a broker error closed it.
+    await cleanUp(this.connection, this.channel, { queues: [this.queue], exchanges: [] }, by);
   }
 }
 

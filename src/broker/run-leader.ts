@@ -5,11 +5,12 @@ import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
 import { LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
 import type { LeaderConfig } from '../protocol/validate.js';
-import { cleanUp, cleanupBudget } from './cleanup.js';
+import { cleanUp, cleanupBy } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { drive } from './driver.js';
-import { BrokerError, reasonOf, within } from './errors.js';
+import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames } from './names.js';
+import { queuePort } from './queue-port.js';
 import { declareRunTopology } from './topology.js';
 
 /** The leader's clock: wall-clock milliseconds with sub-millisecond resolution. */
@@ -46,33 +47,36 @@ export async function runLeader(
   const names = runNames(config.runId);
   let failure: string | undefined;
   try {
-    const opened = await openChannel(config.amqpUrl, deadline.stopWaitingAt - started);
+    const opened = await openChannel(config.amqpUrl, deadline.stopWaitingAt);
     const { connection } = opened;
     let channel = opened.channel;
     try {
-      channel = await within(
+      channel = await settleBy(
         declareRunTopology(connection, channel, names, config.expiresMs),
-        deadline.stopWaitingAt - now(),
+        deadline.stopWaitingAt,
         "declaring the run's topology",
       );
       await drive({
-        connection,
-        channel,
-        names,
-        queue: names.leaderQueue,
-        runId: config.runId,
-        signingKey: config.signingKey,
+        port: queuePort({
+          connection,
+          channel,
+          names,
+          queue: names.leaderQueue,
+          runId: config.runId,
+          signingKey: config.signingKey,
+          prefetch: 256,
+        }),
         machine,
         initial: () => machine.start(now()),
         isDone: () => machine.outcome !== undefined,
-        prefetch: 256,
-        now,
+        deadline,
       });
     } finally {
       await cleanUp(
+        connection,
         channel,
         { queues: [names.leaderQueue], exchanges: [names.logExchange] },
-        cleanupBudget(deadline.at),
+        cleanupBy(deadline),
       );
     }
   } catch (error) {

@@ -6,8 +6,8 @@ import { MAX_VALUE } from '../protocol/limits.js';
 import type { SlaveResult } from '../protocol/params.js';
 import { SlaveMachine } from '../protocol/slave-machine.js';
 import type { SlaveConfig } from '../protocol/validate.js';
-import { cleanupBudget } from './cleanup.js';
-import { driveInInbox } from './drive-in-inbox.js';
+import { cleanupBy } from './cleanup.js';
+import { drive } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
 import { RunInbox } from './run-inbox.js';
 
@@ -52,23 +52,20 @@ export async function runSlave(
         signingKey: config.signingKey,
         expiresMs: config.expiresMs,
       },
-      deadline.stopWaitingAt - started,
+      deadline.stopWaitingAt,
     );
     const slave = newMachine(inbox.box);
     machine = slave;
     try {
-      await driveInInbox({
-        inbox,
-        slave: config.id,
-        nonce,
+      await drive({
+        port: inbox.port({ slave: config.id, nonce, counts }),
         machine: slave,
         initial: () => slave.start(now()),
         isDone: () => slave.outcome !== undefined,
-        now,
-        counts,
+        deadline,
       });
     } finally {
-      await inbox.leave(cleanupBudget(deadline.at));
+      await inbox.leave(cleanupBy(deadline));
     }
   } catch (error) {
     const reason = error instanceof BrokerError ? error.message : reasonOf(error);

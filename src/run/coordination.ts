@@ -1,4 +1,4 @@
-import { abandonSlave } from '../broker/abandon.js';
+import { abandonSlave, type AbandonOutcome } from '../broker/abandon.js';
 import { createRunCredentials, type RunCredentials } from '../protocol/credentials.js';
 
 export type { RunCredentials };
@@ -14,8 +14,11 @@ export interface AbandonRequest {
 /** The two protocol operations the client performs itself, outside any action. */
 export interface RunCoordination {
   createRunCredentials(): RunCredentials;
-  /** Tells the leader that `slave` will not come, so that nobody waits for it. */
-  abandonSlave(request: AbandonRequest): Promise<void>;
+  /**
+   * Tells the leader that `slave` will not come, so that nobody waits for it. Creates nothing on the
+   * broker; calls for one run made at the same moment share one connection.
+   */
+  abandonSlave(request: AbandonRequest): Promise<AbandonOutcome>;
 }
 
 /** The protocol's and broker adapter's implementation of {@link RunCoordination}. */

@@ -64,6 +64,9 @@ export interface RoundOptions {
   readonly coordination?: RunCoordination;
 }
 
+/** Pause before an abandon that found no leader queue is sent again, while the leader runs. */
+const ABANDON_RETRY_MS = 500;
+
 /** Wall-clock milliseconds on the same scale as the actions' history times. */
 const now = wallClockMs;
 
@@ -161,6 +164,21 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   // see the revocations, fenced appends and incomplete ends that a fault produces.
   const failedHistory: HistoryEvent[] = [];
   let retried = 0;
+  let leaderDone = false;
+  // An abandon creates nothing, so it reaches the leader only while the run's queue exists: from the
+  // first party's start until the leader deletes it. A slave can fail before any party started (its
+  // container died at once): while the leader still runs, an undelivered abandon is sent again.
+  const tellLeader = async (id: number): Promise<void> => {
+    for (;;) {
+      const { delivered } = await coordination.abandonSlave({ amqpUrl, runId, signingKey, slave: id });
+      if (delivered) return;
+      if (leaderDone || remaining() <= ABANDON_RETRY_MS) {
+        note(`slave ${id}: the run's leader queue is gone (the run is over, or its leader never started)`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, ABANDON_RETRY_MS));
+    }
+  };
   const collectSlave = async (
     id: number,
     first: ResponseFuture<SlaveResult>,
@@ -193,7 +211,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       }
       note(`slave ${id} failed: ${reason}`);
       try {
-        await coordination.abandonSlave({ amqpUrl, runId, signingKey, slave: id });
+        await tellLeader(id);
       } catch (abandonError) {
         note(`could not tell the leader that slave ${id} failed: ${oneLine(abandonError)}`);
       }
@@ -211,6 +229,9 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       failedHistory.push(...historyOfFailure(error));
       note(`leader failed: ${oneLine(error)}`);
       return { ok: false as const, error: oneLine(error) };
+    } finally {
+      // No abandon is sent again once the leader has returned.
+      leaderDone = true;
     }
   })();
   const slaveOutcomes = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future)));

@@ -87,7 +87,7 @@ export async function runSoakRound(plan: RoundPlan, env: SoakEnvironment): Promi
         topology.follow(credentials.runId);
         return credentials;
       },
-      abandonSlave: (request) => abandonSlave({ ...request, expiresMs: env.expiresMs }),
+      abandonSlave: (request) => abandonSlave(request),
     };
     const hangAfterMs = env.timeoutMs + COLLECTION_GRACE_MS + HANG_MARGIN_MS;
     const outcome = await withHardTimer(

@@ -18,6 +18,8 @@ export interface RoundOptions {
   readonly slavesPerProcess?: number;
   /** Start the leader this long after the slaves. Default 0. */
   readonly leaderDelayMs?: number;
+  /** Start the leader only once this settles (after `leaderDelayMs`). Default: no condition. */
+  readonly leaderAfter?: Promise<unknown>;
   /** Start delay of each slave process, by index. Default none. */
   readonly slaveDelayMs?: (processIndex: number) => number;
   /** Extra parameters for every action (leaseMs, timeoutMs, heartbeatMs, expiresMs...). */
@@ -72,6 +74,7 @@ export async function runRound(options: RoundOptions): Promise<RoundResult> {
   });
   const leaderRun = (async () => {
     await sleep(options.leaderDelayMs ?? 0);
+    await options.leaderAfter?.catch(() => undefined);
     const p = startActions('leader', [base], options.process);
     options.onStart?.('leader', p, []);
     return p.result.then(

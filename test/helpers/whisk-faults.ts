@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openwhisk from 'openwhisk';
 
-import { abandonSlave } from '../../src/broker/abandon.js';
+import { abandonSlave, type AbandonOutcome } from '../../src/broker/abandon.js';
 import { deployManifest } from '../../src/deploy/deploy.js';
 import { loadManifest, type Manifest } from '../../src/deploy/manifest.js';
 import { FunctionExecutor } from '../../src/executor/executor.js';
@@ -113,9 +113,9 @@ export class RecordingCoordination implements RunCoordination {
     runId: string;
     signingKey: string;
     slave: number;
-  }): Promise<void> {
+  }): Promise<AbandonOutcome> {
     this.abandoned.push(request.slave);
-    await abandonSlave({ ...request, expiresMs: FAULT_EXPIRES_MS });
+    return abandonSlave(request);
   }
 
   /** The run's credentials, once the round has created them. */

@@ -101,7 +101,6 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
       runId: run.runId,
       signingKey: run.signingKey,
       slave: 0,
-      expiresMs: 3000,
     });
     const [leaderResult, ...rest] = await Promise.all([leader.result, ...others.map((p) => p.result)]);
     expect(leaderResult).to.include({ code: 'INCOMPLETE' });
@@ -117,11 +116,18 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
     expect(await waitUntilGone(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
-  it('runs to the end when the client abandoned a slave first, with another queue expiry than the run', async () => {
-    // The client cannot see an expiresMs bound as a deployed default parameter: its abandon may create
-    // the leader's queue with its own expiry before any party of the run starts.
-    const run = newRun(3, { heartbeatMs: 200 });
-    await abandonSlave({ amqpUrl: AMQP_URL, runId: run.runId, signingKey: run.signingKey, slave: 2 });
+  it('creates nothing when the client abandons a slave before any party started; the run still ends without it', async () => {
+    // Abandoning never declares: before the leader's queue exists there is no one to tell, and after
+    // the run it would bring the queue back. The leader then waits for that slave until its deadline.
+    const run = newRun(3, { heartbeatMs: 200, timeoutMs: 15_000 });
+    const early = await abandonSlave({
+      amqpUrl: AMQP_URL,
+      runId: run.runId,
+      signingKey: run.signingKey,
+      slave: 2,
+    });
+    expect(early).to.deep.equal({ delivered: false });
+    expect(await listRunResources(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
     const leader = startAction('leader', run.params);
     const slaves = [0, 1].map((id) => startAction('slave', { ...run.params, id }));
     const [leaderResult, ...rest] = await Promise.all([leader.result, ...slaves.map((p) => p.result)]);
@@ -173,7 +179,6 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
       runId: run.runId,
       signingKey: run.signingKey,
       slave: 1,
-      expiresMs: 3000,
     });
     const leaderResult = await leader.result;
     expect(leaderResult).to.include({ code: 'INCOMPLETE' });

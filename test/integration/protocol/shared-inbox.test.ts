@@ -5,9 +5,17 @@ import { runNames } from '../../../src/broker/names.js';
 import { RunInbox, type InboxMember } from '../../../src/broker/run-inbox.js';
 import { checkHistory } from '../../../src/history/checker.js';
 import { createRunCredentials } from '../../../src/protocol/credentials.js';
-import type { Message } from '../../../src/protocol/messages.js';
+import { wallClockMs } from '../../../src/protocol/deadline.js';
+import type { Message, Send } from '../../../src/protocol/messages.js';
+import { encode } from '../../../src/protocol/codec.js';
+import { resolveDeadline } from '../../../src/protocol/deadline.js';
+import { drive, type DrivenMachine } from '../../../src/broker/driver.js';
+import { inject } from '../../helpers/broker-faults.js';
 import { listRunResources } from '../../../src/soak/broker-resources.js';
 import { AMQP_URL, runRound } from '../../helpers/round.js';
+
+/** A time `ms` from now on the one clock of deadlines. */
+const inMs = (ms: number) => wallClockMs() + ms;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,6 +43,23 @@ function recordingMember(slave: number, nonce: string) {
   return { member, got };
 }
 
+/** A machine that publishes `initial` when it starts and is done once it hears a leader's log. */
+function untilLog(initial: Send[]) {
+  const got: string[] = [];
+  let done = false;
+  const machine: DrivenMachine = {
+    receive: (message) => {
+      got.push(message.k);
+      if (message.k === 'log') done = true;
+      return [];
+    },
+    drop: (reason) => got.push(`drop: ${reason}`),
+    tick: () => undefined,
+    wakeAt: undefined,
+  };
+  return { machine, got, initial: () => initial, isDone: () => done };
+}
+
 /** Deletes what `declareRunTopology` created for a run that had no leader. */
 async function deleteRunTopology(runId: string): Promise<void> {
   const names = runNames(runId);
@@ -57,13 +82,32 @@ describe('one inbox per process and run', function () {
   it('six slaves per process share one inbox queue, agree, and the last to finish deletes it', async () => {
     // Known before the round starts, so the inboxes can be counted while it runs.
     const { runId } = createRunCredentials();
-    const round = runRound({ n: 12, slavesPerProcess: 6, leaderDelayMs: 5000, params: { runId } });
-    // While the leader has not started, every slave has joined its process's inbox and is waiting.
-    const inboxes = await waitFor('the slaves of both processes to open their inboxes', async () => {
-      const queues = (await listRunResources(runId)).queues;
-      return queues.filter((q) => q.includes('.inbox.')).length >= 2 ? queues : undefined;
+    // The leader starts only once both processes' slaves are seen waiting in their inboxes.
+    let release: () => void = () => undefined;
+    const leaderMayStart = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    const settled = (await listRunResources(runId)).queues;
+    const round = runRound({
+      n: 12,
+      slavesPerProcess: 6,
+      leaderAfter: leaderMayStart,
+      params: { runId, timeoutMs: 60_000 },
+    });
+    let inboxes: string[];
+    let settled: string[];
+    try {
+      inboxes = await waitFor(
+        'the slaves of both processes to open their inboxes',
+        async () => {
+          const queues = (await listRunResources(runId)).queues;
+          return queues.filter((q) => q.includes('.inbox.')).length >= 2 ? queues : undefined;
+        },
+        45_000,
+      );
+      settled = (await listRunResources(runId)).queues;
+    } finally {
+      release();
+    }
     const r = await round;
     expect(
       inboxes.filter((q) => q.includes('.slave.')),
@@ -94,8 +138,8 @@ describe('one inbox per process and run', function () {
   it('dispatches direct messages to the named activation only, broadcasts to all, and counts strays once', async () => {
     const { runId, signingKey } = createRunCredentials();
     const key = { amqpUrl: AMQP_URL, runId, signingKey, expiresMs: 60_000 };
-    const inbox = await RunInbox.join(key, 10_000);
-    const again = await RunInbox.join(key, 10_000);
+    const inbox = await RunInbox.join(key, inMs(10_000));
+    const again = await RunInbox.join(key, inMs(10_000));
     expect(again).to.equal(inbox);
     try {
       const a = recordingMember(0, 'aaaa');
@@ -104,7 +148,13 @@ describe('one inbox per process and run', function () {
       inbox.add(b.member);
       const base = { run: runId, epoch: 'e1', leaseMs: 1000, seq: 0, token: 'e1.0' } as const;
       let confirmed = 0;
-      inbox.publish(
+      // Another activation's place in the inbox publishes, on its own channel.
+      const sender = inbox.port({ slave: 9, nonce: 'zzzz' });
+      await sender.open(
+        { receive: () => undefined, drop: () => undefined, fail: () => undefined },
+        inMs(5000),
+      );
+      sender.publish(
         [
           {
             target: { to: 'slave', slave: 0, nonce: 'aaaa', box: inbox.box },
@@ -130,25 +180,62 @@ describe('one inbox per process and run', function () {
       expect(a.got).to.deep.equal(['grant', 'log']);
       expect(b.got).to.deep.equal(['log']);
       expect(inbox.strays).to.equal(1);
+      await sender.close(inMs(5000));
       // One queue for the run in this process, under the id the requests name.
       const queues = (await listRunResources(runId)).queues.filter((q) => q.includes('.inbox.'));
       expect(queues).to.deep.equal([runNames(runId).sharedInbox(inbox.box)]);
       inbox.remove(a.member);
       inbox.remove(b.member);
-      await inbox.leave(5000);
+      await inbox.leave(inMs(5000));
       expect((await listRunResources(runId)).queues, 'kept while a member remains').to.include(inbox.queue);
-      await again.leave(5000);
+      await again.leave(inMs(5000));
       expect((await listRunResources(runId)).queues, 'deleted by the last member').not.to.include(
         inbox.queue,
       );
       // A later activation opens a new inbox under a new id.
-      const later = await RunInbox.join(key, 10_000);
+      const later = await RunInbox.join(key, inMs(10_000));
       expect(later.box).not.to.equal(inbox.box);
-      await later.leave(5000);
+      await later.leave(inMs(5000));
       expect((await listRunResources(runId)).queues.filter((q) => q.includes('.inbox.'))).to.deep.equal([]);
     } finally {
       await deleteRunTopology(runId);
     }
     expect(await listRunResources(runId)).to.deep.equal({ queues: [], exchanges: [] });
+  });
+
+  it('fails only the member whose append the broker refused; the others finish and the inbox is deleted', async () => {
+    const { runId, signingKey } = createRunCredentials();
+    const key = { amqpUrl: AMQP_URL, runId, signingKey, expiresMs: 60_000 };
+    const inbox = await RunInbox.join(key, inMs(10_000));
+    await RunInbox.join(key, inMs(10_000));
+    const deadline = resolveDeadline({}, 20_000, wallClockMs());
+    try {
+      // The leader ended and deleted the log exchange; a late append into it is refused (404).
+      await deleteRunTopology(runId);
+      const append: Send = {
+        target: { to: 'log' },
+        message: { k: 'append', run: runId, no: 1, slave: 0, nonce: 'aaaa', seq: 0, token: 'e1.0', value: 5 },
+      };
+      const late = untilLog([append]);
+      const other = untilLog([]);
+      const lateEnd = drive({ port: inbox.port({ slave: 0, nonce: 'aaaa' }), deadline, ...late }).then(
+        () => 'returned',
+        (error: unknown) => (error as Error).message,
+      );
+      const otherEnd = drive({ port: inbox.port({ slave: 1, nonce: 'bbbb' }), deadline, ...other });
+      expect(await lateEnd).to.match(/NOT_FOUND - no exchange/);
+      // The leader's last broadcast, already in the inbox, still reaches the other member.
+      const log = { k: 'log', run: runId, epoch: 'e1', no: 0, at: 0, add: [], rev: [] } as const;
+      await inject({ queue: inbox.queue }, [encode(log, signingKey)]);
+      await otherEnd;
+      expect(other.got).to.deep.equal(['log']);
+    } finally {
+      await inbox.leave(inMs(5000));
+      await inbox.leave(inMs(5000));
+    }
+    expect(await listRunResources(runId)).to.deep.equal({
+      queues: [],
+      exchanges: [],
+    });
   });
 });

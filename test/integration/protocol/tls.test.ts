@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 
 import { BrokerError } from '../../../src/broker/errors.js';
 import { closeBrokerConnections, openChannel } from '../../../src/broker/connection.js';
+import { wallClockMs } from '../../../src/protocol/deadline.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -73,7 +74,7 @@ describe('amqps:// certificate verification', function () {
 
   it('refuses a broker whose certificate is not trusted, without showing the password', async function () {
     const url = `amqps://guest:${PASSWORD}@localhost:${terminator.port}/`;
-    const failure = await openChannel(url, 5000).then(
+    const failure = await openChannel(url, wallClockMs() + 5000).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -87,7 +88,8 @@ describe('amqps:// certificate verification', function () {
   it('connects through TLS when the certificate is trusted with NODE_EXTRA_CA_CERTS', async function () {
     const script = `
       import { openChannel, closeBrokerConnections } from './src/broker/connection.ts';
-      const { channel } = await openChannel(process.env.TLS_URL, 20000);
+      import { wallClockMs } from './src/protocol/deadline.ts';
+      const { channel } = await openChannel(process.env.TLS_URL, wallClockMs() + 20000);
       const reply = await channel.checkExchange('amq.fanout');
       console.log(JSON.stringify({ ok: reply !== undefined }));
       await closeBrokerConnections();

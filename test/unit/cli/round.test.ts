@@ -72,7 +72,7 @@ function stubCoordination(): RunCoordination & { abandoned: AbandonRequest[] } {
     createRunCredentials: () => ({ runId: 'feedfacecafebeef', signingKey: KEY }),
     abandonSlave: (request) => {
       abandoned.push(request);
-      return Promise.resolve();
+      return Promise.resolve({ delivered: true });
     },
   };
 }
