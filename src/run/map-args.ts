@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+import { PARAM_RANGES, type Range } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
 import { attachNegativeValues, integerInRange, parseArgsMessage } from './option-values.js';
@@ -66,9 +67,10 @@ usage: npm run map -- N [options]
   --local                 use the embedded controller even when an OpenWhisk is configured
   --local-concurrency C   activations per container on the embedded controller (default ${DEFAULT_LOCAL_CONCURRENCY};
                           1 gives every activation its own process, as OpenWhisk does by default)
-  --timeout-ms MS         how long the client waits for the round (MS + 15 s); also the actions' deadline
-                          where the platform sets none (__OW_DEADLINE, from the action's time limit, wins)
-  --lease-ms MS           lease of one write grant; a holder that does not append in time is revoked
+  --timeout-ms MS         how long the client waits for the round (MS + 15 s), ${PARAM_RANGES.timeoutMs.min}..${PARAM_RANGES.timeoutMs.max};
+                          also the actions' deadline where the platform sets none (__OW_DEADLINE wins)
+  --lease-ms MS           lease of one write grant, ${PARAM_RANGES.leaseMs.min}..${PARAM_RANGES.leaseMs.max}; a holder that does not
+                          append in time is revoked
   --append-route ROUTE    fanout (default): every slave receives every append, about N² deliveries;
                           leader: appends go to the leader alone, about N deliveries (for large N)
   --retries K             re-invoke a failed slave up to K times with the same id (default 0)
@@ -138,8 +140,9 @@ export function parseMapArgs(
   if (values.plot !== undefined && !values.plot.endsWith('.svg')) {
     throw new UsageError(`--plot expects a file name ending in .svg, got ${JSON.stringify(values.plot)}`);
   }
-  const timeoutMs = optionalInteger(values['timeout-ms'], '--timeout-ms', 1);
-  const leaseMs = optionalInteger(values['lease-ms'], '--lease-ms', 1);
+  // The actions' own ranges: a value they would refuse stops here, before anything is invoked.
+  const timeoutMs = optionalInRange(values['timeout-ms'], '--timeout-ms', PARAM_RANGES.timeoutMs);
+  const leaseMs = optionalInRange(values['lease-ms'], '--lease-ms', PARAM_RANGES.leaseMs);
   const appendRoute = optionalRoute(values['append-route']);
   const localConcurrency = optionalInteger(values['local-concurrency'], '--local-concurrency', 1);
   if (localConcurrency !== undefined && localConcurrency > MAX_LOCAL_CONCURRENCY) {
@@ -181,6 +184,10 @@ function optionalRoute(text: string | undefined): AppendRoute | undefined {
     throw new UsageError(`--append-route must be ${APPEND_ROUTES.join(' or ')}, got ${JSON.stringify(text)}`);
   }
   return route;
+}
+
+function optionalInRange(text: string | undefined, name: string, range: Range): number | undefined {
+  return text === undefined ? undefined : integerInRange(text, name, range.min, range.max);
 }
 
 function optionalInteger(text: string | undefined, name: string, min: number): number | undefined {
