@@ -62,6 +62,7 @@ export async function abandonSlave(options: AbandonSlaveOptions): Promise<void> 
         await confirmChannel(connection),
         names,
         options.expiresMs ?? DEFAULT_EXPIRES_MS,
+        signingKey,
       );
       channel.sendToQueue(names.leaderQueue, encode(message, signingKey), { persistent: false });
       await channel.waitForConfirms();

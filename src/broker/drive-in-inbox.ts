@@ -49,6 +49,12 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
         if (!finishing) machine.drop(reason, now());
       },
       fail,
+      leaderAlive: () => {
+        step(() => {
+          machine.leaderAlive?.(now());
+          return [];
+        });
+      },
     };
 
     function count(charged: boolean): void {

@@ -16,6 +16,8 @@ export interface DrivenMachine {
   drop(reason: string, now: number): void;
   tick(now: number): Send[] | undefined;
   readonly wakeAt: number | undefined;
+  /** The shell saw the leader alive by other means than its messages (a slave's silence timer). */
+  leaderAlive?(now: number): void;
 }
 
 /** The machine a shell drives and how it asks about it; shared by {@link drive} and `driveInInbox`. */
@@ -39,6 +41,8 @@ export interface DriveOptions extends MachineDriving {
   readonly signingKey: string;
   /** Unacknowledged deliveries the broker may push ahead. */
   readonly prefetch: number;
+  /** Consume as the queue's only consumer; the broker refuses (403) when it already has one. Default false. */
+  readonly exclusive?: boolean;
 }
 
 /**
@@ -135,7 +139,9 @@ export function drive(options: DriveOptions): Promise<void> {
 
     channel
       .prefetch(options.prefetch)
-      .then(() => channel.consume(options.queue, onDelivery, { noAck: false }))
+      .then(() =>
+        channel.consume(options.queue, onDelivery, { noAck: false, exclusive: options.exclusive ?? false }),
+      )
       .then(
         (reply) => {
           consumerTag = reply.consumerTag;

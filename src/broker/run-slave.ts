@@ -9,6 +9,7 @@ import type { SlaveConfig } from '../protocol/validate.js';
 import { cleanupBudget } from './cleanup.js';
 import { driveInInbox } from './drive-in-inbox.js';
 import { BrokerError, reasonOf } from './errors.js';
+import { RunConflictError } from './run-conflict.js';
 import { RunInbox } from './run-inbox.js';
 
 const now = wallClockMs;
@@ -42,6 +43,7 @@ export async function runSlave(
       ...(activationId === undefined ? {} : { activationId }),
     });
   let brokerFailure: string | undefined;
+  let conflict: RunConflictError | undefined;
   const counts = { received: 0 };
   let machine: SlaveMachine | undefined;
   try {
@@ -71,6 +73,7 @@ export async function runSlave(
       await inbox.leave(cleanupBudget(deadline.at));
     }
   } catch (error) {
+    if (error instanceof RunConflictError) conflict = error;
     const reason = error instanceof BrokerError ? error.message : reasonOf(error);
     const waiting = machine?.waitingFor() ?? 'before sending the write request';
     brokerFailure = `slave ${config.id}: ${reason} (${waiting})`;
@@ -80,7 +83,9 @@ export async function runSlave(
   const outcome = machine.outcome;
   const dropped = machine.dropped;
   let answer: SlaveResult | ActionFailure;
-  if (brokerFailure !== undefined || outcome === undefined) {
+  if (conflict !== undefined) {
+    answer = { error: `slave ${config.id}: ${conflict.message}`, code: conflict.code, dropped };
+  } else if (brokerFailure !== undefined || outcome === undefined) {
     answer = { error: brokerFailure ?? `slave ${config.id}: no outcome`, code: 'BROKER', dropped };
   } else if (!outcome.ok) {
     answer = { error: outcome.error, code: outcome.code, dropped };

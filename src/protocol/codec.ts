@@ -84,7 +84,7 @@ function isMessage(v: unknown): v is Message {
     case 'revoke':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && text(m.reason, 200);
     case 'log':
-      return fromLeader && batch;
+      return fromLeader && batch && (m.beat === undefined || count(m.beat));
     case 'end':
       return (
         fromLeader &&
@@ -92,7 +92,8 @@ function isMessage(v: unknown): v is Message {
         count(m.count) &&
         text(m.digest, 64) &&
         Array.isArray(m.missing) &&
-        m.missing.every(slaveId)
+        m.missing.every(slaveId) &&
+        (m.error === undefined || text(m.error, 500))
       );
     default:
       return false;

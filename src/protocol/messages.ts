@@ -112,14 +112,22 @@ export interface RevokeMessage extends ToOneSlaveBase {
 /** Leader → fanout: entries from position `at` on and recent revocations; doubles as heartbeat. */
 export interface LogMessage extends LogBatch {
   readonly k: 'log';
+  /** The leader's broadcast interval, so a slave not yet welcomed can judge the leader's silence. */
+  readonly beat?: number;
 }
 
-/** Leader → fanout: the last log batch, sealed with the list's length and digest, and who is missing. */
+/**
+ * Leader → fanout: the last log batch, sealed with the list's length and digest, and who is missing.
+ * The same seal with the whole list (`at` 0) is the run's end record, kept after the run for late
+ * parties (see `RunNames.endRecord`).
+ */
 export interface EndMessage extends LogBatch {
   readonly k: 'end';
   readonly count: number;
   readonly digest: string;
   readonly missing: readonly number[];
+  /** Present when the leader failed: why. Every slave then fails with `LEADER_FAILED`. */
+  readonly error?: string;
 }
 
 export type ToLeader = RequestMessage | AppendMessage | AbandonMessage;

@@ -1,13 +1,18 @@
 /** Lists what a run left on the broker, through `rabbitmqctl` (so the check does not rely on AMQP). */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { belongsToRun } from '../../src/broker/names.js';
+import { belongsToRun, runNames } from '../../src/broker/names.js';
 
 const run = promisify(execFile);
 
 export interface RunResources {
   readonly queues: string[];
   readonly exchanges: string[];
+}
+
+/** What a run that ended leaves on the broker: its end record alone, until the record expires. */
+export function onlyEndRecord(runId: string): RunResources {
+  return { queues: [runNames(runId).endRecord], exchanges: [] };
 }
 
 /** The queues and exchanges of run `runId` that exist on the local broker right now. */

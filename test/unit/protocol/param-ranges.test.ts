@@ -36,7 +36,8 @@ function actionAccepts(param: 'leaseMs' | 'timeoutMs', value: number): boolean {
     }
   };
   const leader = accepts(() => validateLeaderParams({ ...access, [param]: value }));
-  const slave = param === 'leaseMs' || accepts(() => validateSlaveParams({ ...access, id: 0, [param]: value }));
+  const slave =
+    param === 'leaseMs' || accepts(() => validateSlaveParams({ ...access, id: 0, [param]: value }));
   return leader && slave;
 }
 
