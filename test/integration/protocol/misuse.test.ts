@@ -8,6 +8,7 @@ import { connect } from 'amqplib';
 
 import { runNames } from '../../../src/broker/names.js';
 import { decode } from '../../../src/protocol/codec.js';
+import { keyFingerprint } from '../../../src/protocol/signing.js';
 import { createRunCredentials } from '../../../src/protocol/credentials.js';
 import { waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
 import { listRunResources, onlyEndRecord, waitUntilGone } from '../../helpers/broker-resources.js';
@@ -20,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function newRun(n: number, extra: Record<string, unknown> = {}) {
   const { runId, signingKey } = createRunCredentials();
-  const params = { n, runId, amqpUrl: AMQP_URL, signingKey, timeoutMs: 40_000, expiresMs: 3000, ...extra };
+  const params = { n, runId, amqpUrl: AMQP_URL, signingKey, timeoutMs: 40_000, expiresMs: 20_000, ...extra };
   return { runId, signingKey, params, names: runNames(runId) };
 }
 
@@ -32,36 +33,45 @@ function expectAgreement(results: readonly Result[], length: number): number[] {
 }
 
 /**
- * Resolves once the leader's log shows `slave`'s value committed, with that value; reads the log
- * through a queue of its own bound to the run's log exchange. Rejects after `timeoutMs`.
+ * Listens to the run's log before any party starts (declaring its exchange as the parties do, key
+ * mark included); `committed` resolves once the log shows `slave`'s value committed, with that value,
+ * and rejects after `timeoutMs`.
  */
-async function committedValueOf(run: ReturnType<typeof newRun>, slave: number, timeoutMs = 30_000) {
+async function watchCommitOf(run: ReturnType<typeof newRun>, slave: number, timeoutMs = 60_000) {
   const connection = await connect(AMQP_URL);
-  try {
-    const channel = await connection.createChannel();
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await channel.bindQueue(queue, run.names.logExchange, '');
-    return await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`slave ${slave} was not committed within ${timeoutMs} ms`));
-      }, timeoutMs);
-      void channel.consume(
-        queue,
-        (delivery) => {
-          if (delivery === null) return;
-          const decoded = decode(delivery.content, run.signingKey, run.runId);
-          if (!('message' in decoded) || decoded.message.k !== 'log') return;
-          const entry = decoded.message.add.find(([id]) => id === slave);
-          if (entry === undefined) return;
-          clearTimeout(timer);
-          resolve(entry[1]);
-        },
-        { noAck: true },
-      );
-    });
-  } finally {
-    await connection.close();
-  }
+  const channel = await connection.createChannel();
+  await channel.assertExchange(run.names.logExchange, 'fanout', {
+    durable: false,
+    autoDelete: true,
+    alternateExchange: run.names.keyMark(keyFingerprint(run.signingKey)),
+  });
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, run.names.logExchange, '');
+  const committed = (async () => {
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`slave ${slave} was not committed within ${timeoutMs} ms`));
+        }, timeoutMs);
+        void channel.consume(
+          queue,
+          (delivery) => {
+            if (delivery === null) return;
+            const decoded = decode(delivery.content, run.signingKey, run.runId);
+            if (!('message' in decoded) || decoded.message.k !== 'log') return;
+            const entry = decoded.message.add.find(([id]) => id === slave);
+            if (entry === undefined) return;
+            clearTimeout(timer);
+            resolve(entry[1]);
+          },
+          { noAck: true },
+        );
+      });
+    } finally {
+      await connection.close();
+    }
+  })();
+  return { committed };
 }
 
 describe('misuse: two leaders, a reused run id, a late leader, a retry after the end', function () {
@@ -142,9 +152,10 @@ describe('misuse: two leaders, a reused run id, a late leader, a retry after the
 
   it('a slave retried after its committed value ended the run returns the agreed list at once, creating nothing', async () => {
     const run = newRun(2, { heartbeatMs: 200 });
+    const watch = await watchCommitOf(run, 0);
     const leader = startAction('leader', run.params);
     const doomed = startAction('slave', { ...run.params, id: 0 });
-    const value = await committedValueOf(run, 0);
+    const value = await watch.committed;
     doomed.kill('SIGKILL');
     const killed = await doomed.result.then(
       () => 'returned',
@@ -160,9 +171,12 @@ describe('misuse: two leaders, a reused run id, a late leader, a retry after the
     expect(retry, JSON.stringify(retry)).to.include({ id: 0, value });
     expect(retry.list).to.deep.equal(other.list);
     expect((retry.list as number[])[retry.position as number]).to.equal(value);
-    // The retry read the end record and re-created none of the run's queues or its exchange.
-    expect(await listRunResources(run.runId)).to.deep.equal(onlyEndRecord(run.runId));
-    expect(await waitUntilGone(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    // The retry read the end record and re-created neither the leader's queue nor the log exchange
+    // (the killed slave's inbox is left to its expiry).
+    const left = await listRunResources(run.runId);
+    expect(left.exchanges).to.deep.equal([]);
+    expect(left.queues.filter((q) => !q.includes('.inbox.'))).to.deep.equal([run.names.endRecord]);
+    expect(await waitUntilGone(run.runId, 60_000)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
   it('a leader that refuses its parameters makes waiting and later slaves fail with LEADER_FAILED', async () => {
@@ -178,7 +192,7 @@ describe('misuse: two leaders, a reused run id, a late leader, a retry after the
         /the leader failed: leader refused to run: leaseMs must be an integer from 10/,
       );
     }
-    expect(await waitUntilGone(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await waitUntilGone(run.runId, 60_000)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
   it('a leader that dies before answering a slave fails that slave with LEADER_SILENT, not at its deadline', async () => {
@@ -195,6 +209,6 @@ describe('misuse: two leaders, a reused run id, a late leader, a retry after the
     const r = await unanswered.result;
     expect(r, JSON.stringify(r)).to.include({ code: 'LEADER_SILENT' });
     expect(r.error).to.match(/waiting for the leader to answer the write request/);
-    expect(await waitUntilGone(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await waitUntilGone(run.runId, 60_000)).to.deep.equal({ queues: [], exchanges: [] });
   });
 });
