@@ -388,7 +388,7 @@ describe('SlaveMachine', () => {
     const answered = slave();
     answered.start(0);
     answered.receive(welcome(1), 1);
-    answered.receive({ ...failed, no: 2 } as FromLeader, 2);
+    answered.receive({ ...failed, no: 2 }, 2);
     expect(answered.outcome).to.deep.include({ ok: false, code: 'LEADER_FAILED' });
   });
 });
