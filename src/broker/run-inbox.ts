@@ -8,6 +8,7 @@ import { AckBatcher } from './ack-batcher.js';
 import { publishSigned, watchChannel } from './channel-io.js';
 import { BrokerError, reasonOf, within } from './errors.js';
 import { runNames, type RunNames } from './names.js';
+import { BoxList } from './box-list.js';
 import { readEndRecord, type EndRecordAccess } from './end-record.js';
 import { RunConflictError } from './run-conflict.js';
 import { declareInbox, joinRunTopology } from './topology.js';
@@ -72,6 +73,8 @@ export class RunInbox {
   private closed = false;
   /** Members the leader has answered (a welcome was dispatched to them). */
   private readonly welcomed = new Set<string>();
+  /** The list as this inbox has received it, to complete welcomes that start past 0. */
+  private readonly list = new BoxList();
   /** The run's sealed end once known from its end record; every member, even a later one, gets it. */
   private ended: EndMessage | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -254,7 +257,7 @@ export class RunInbox {
       });
       return;
     }
-    const message = decoded.message;
+    const message = this.list.follow(decoded.message);
     if (message.k === 'welcome' || message.k === 'grant' || message.k === 'revoke') {
       const key = memberKey(message.slave, message.nonce);
       const member = this.members.get(key);

@@ -78,7 +78,14 @@ function isMessage(v: unknown): v is Message {
     case 'append':
       return fromSlave && count(m.seq) && token(m.token) && isValidValue(m.value);
     case 'welcome':
-      return fromLeader && fromSlave && listed && count(m.beatMs) && route(m.route);
+      return (
+        fromLeader &&
+        fromSlave &&
+        listed &&
+        count(m.beatMs) &&
+        route(m.route) &&
+        (m.at === undefined || count(m.at))
+      );
     case 'grant':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && count(m.leaseMs);
     case 'revoke':

@@ -71,6 +71,8 @@ export class LeaderMachine {
   private readonly why: (string | undefined)[];
   private readonly pending: number[] = [];
   private readonly seenNonces = new Set<string>();
+  /** Shared inboxes already welcomed: they hold every broadcast entry, so a welcome sends them only the rest. */
+  private readonly welcomedBoxes = new Set<string>();
   private readonly list: Entry[] = [];
   /** Grant seq of each list entry, sent along so slaves can match commits to the appends they saw. */
   private readonly seqs: number[] = [];
@@ -225,7 +227,10 @@ export class LeaderMachine {
       this.pending.push(slave);
     }
     // Catch-up: everything decided so far. Published before any later log message on the same
-    // channel, so the slave misses nothing and can check the overlap with the next batch.
+    // channel, so the slave misses nothing and can check the overlap with the next batch. A shared
+    // inbox welcomed before has had every entry broadcast since (O(n) bytes per late slave otherwise).
+    const at = box !== undefined && this.welcomedBoxes.has(box) ? this.broadcastEntries : 0;
+    if (box !== undefined) this.welcomedBoxes.add(box);
     this.send(target, out, {
       k: 'welcome',
       run: this.config.runId,
@@ -233,8 +238,9 @@ export class LeaderMachine {
       no: this.nextNo,
       slave,
       nonce,
-      add: [...this.list],
-      seqs: [...this.seqs],
+      ...(at === 0 ? {} : { at }),
+      add: this.list.slice(at),
+      seqs: this.seqs.slice(at),
       rev: [...this.revocations],
       beatMs: this.config.heartbeatMs,
       route: this.config.appendRoute ?? 'fanout',

@@ -83,6 +83,12 @@ export interface AbandonMessage extends FromSlaveBase {
 /** Leader → one slave's inbox: the request was registered; here is the list so far (catch-up). */
 export interface WelcomeMessage extends ToOneSlaveBase {
   readonly k: 'welcome';
+  /**
+   * Position of the first entry of `add`. Above 0 only for a shared inbox the leader welcomed before:
+   * that inbox has every earlier entry from its first welcome and the log since, and hands them to the
+   * activation ({@link RunInbox}). Absent: 0.
+   */
+  readonly at?: number;
   readonly add: readonly Entry[];
   /** Grant seq of each entry of `add`, same length; lets a slave match commits to signed appends. */
   readonly seqs?: readonly number[];

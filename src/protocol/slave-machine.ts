@@ -285,7 +285,12 @@ export class SlaveMachine {
     this.phase = 'waiting';
     this.silenceMs = silenceOf(m.beatMs);
     if (m.route !== undefined) this.route = m.route;
-    this.apply(0, m.add, m.seqs, m.rev, now);
+    if (!this.apply(m.at ?? 0, m.add, m.seqs, m.rev, now)) {
+      this.fail(
+        'PROTOCOL',
+        `the leader's welcome starts at position ${m.at ?? 0}, past the list this slave has`,
+      );
+    }
   }
 
   /**
