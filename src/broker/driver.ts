@@ -15,6 +15,8 @@ export interface DrivenMachine {
   drop(reason: string, now: number): void;
   tick(now: number): Send[] | undefined;
   readonly wakeAt: number | undefined;
+  /** The shell saw the leader alive by other means than its messages (a slave's silence timer). */
+  leaderAlive?(now: number): void;
 }
 
 /** What a {@link MachinePort} reports to the shell. */
@@ -25,6 +27,8 @@ export interface PortListener {
   drop(reason: string): void;
   /** The port broke (its channel, connection or consumer is gone); reported once. */
   fail(error: BrokerError): void;
+  /** The port saw the leader alive by other means than its messages (its consumer on its queue). */
+  leaderAlive?(): void;
 }
 
 /**
@@ -177,6 +181,14 @@ export function drive(options: DriveOptions): Promise<void> {
         });
       },
       fail,
+      leaderAlive: () => {
+        whenRunning(() => {
+          step(() => {
+            machine.leaderAlive?.(wallClockMs());
+            return [];
+          });
+        });
+      },
     };
 
     port.open(listener, deadline.stopWaitingAt).then(

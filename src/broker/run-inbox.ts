@@ -2,7 +2,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { activationNonce } from '../protocol/credentials.js';
 import { decode } from '../protocol/codec.js';
 import { checkClockTime, halfwayTo, msUntil, wallClockMs } from '../protocol/deadline.js';
-import type { Message } from '../protocol/messages.js';
+import type { EndMessage, Message } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
 import { confirmChannel, openChannel } from './connection.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -10,7 +10,10 @@ import { publishSigned, watchChannel } from './channel-io.js';
 import type { MachinePort } from './driver.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames, type RunNames } from './names.js';
-import { declareInbox, declareRunTopology } from './topology.js';
+import { BoxList } from './box-list.js';
+import { readEndRecord, type EndRecordAccess } from './end-record.js';
+import { RunConflictError } from './run-conflict.js';
+import { declareInbox, joinRunTopology } from './topology.js';
 
 /** Unacknowledged deliveries the broker may push ahead into one shared inbox. */
 export const RUN_INBOX_PREFETCH = 256;
@@ -26,6 +29,8 @@ export interface InboxMember {
   receive(message: Message, charged: boolean): void;
   drop(reason: string, charged: boolean): void;
   fail(error: BrokerError): void;
+  /** The leader was seen consuming its queue: alive, even if it has not answered this member yet. */
+  leaderAlive?(): void;
 }
 
 /** Which activation a {@link RunInbox.port} serves. */
@@ -46,6 +51,15 @@ export interface RunInboxKey {
   readonly runId: string;
   readonly signingKey: string;
   readonly expiresMs: number;
+}
+
+/**
+ * How often an inbox with a member not yet welcomed checks the leader's queue: often enough to keep
+ * it from expiring while no leader consumes it (a passive declare counts as use), and to notice at
+ * once when the leader has ended the run and deleted it.
+ */
+export function leaderProbeMs(expiresMs: number): number {
+  return Math.max(100, Math.min(1000, Math.floor(expiresMs / 3)));
 }
 
 /** Open inboxes of this process, by run; an inbox leaves when its last member leaves or it fails. */
@@ -74,6 +88,14 @@ export class RunInbox {
   private consumerTag: string | undefined;
   private failure: BrokerError | undefined;
   private closed = false;
+  /** Members the leader has answered (a welcome was dispatched to them). */
+  private readonly welcomed = new Set<string>();
+  /** The list as this inbox has received it, to complete welcomes that start past 0. */
+  private readonly list = new BoxList();
+  /** The run's sealed end once known from its end record; every member, even a later one, gets it. */
+  private ended: EndMessage | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probing = false;
   private readonly acks: AckBatcher;
   /** Stops listening for the channel's and the connection's failures. */
   private readonly unwatch: () => void;
@@ -124,7 +146,7 @@ export class RunInbox {
           },
           () => undefined,
         );
-        throw error instanceof BrokerError
+        throw error instanceof BrokerError || error instanceof RunConflictError
           ? error
           : new BrokerError(`could not open the run inbox: ${reasonOf(error)}`, { cause: error });
       }
@@ -165,12 +187,17 @@ export class RunInbox {
       return;
     }
     this.members.set(memberKey(member.slave, member.nonce), member);
+    // The run was over before this member came: the sealed end decides its outcome at once.
+    if (this.ended !== undefined) member.receive(this.ended, true);
   }
 
   /** Stops dispatching to `member` (it is done). */
   remove(member: InboxMember): void {
     const key = memberKey(member.slave, member.nonce);
-    if (this.members.get(key) === member) this.members.delete(key);
+    if (this.members.get(key) === member) {
+      this.members.delete(key);
+      this.welcomed.delete(key);
+    }
   }
 
   /**
@@ -209,6 +236,9 @@ export class RunInbox {
             listener.drop(reason);
           },
           fail,
+          leaderAlive: () => {
+            listener.leaderAlive?.();
+          },
         };
         this.add(member);
       },
@@ -235,17 +265,31 @@ export class RunInbox {
     const { connection } = opened;
     const names = runNames(key.runId);
     let channel = opened.channel;
+    let ended: EndMessage | undefined;
     try {
-      channel = await settleBy(
-        declareRunTopology(connection, channel, names, key.expiresMs),
+      const joined = await settleBy(
+        joinRunTopology(
+          connection,
+          channel,
+          { names, runId: key.runId, signingKey: key.signingKey },
+          key.expiresMs,
+        ),
         by,
         "declaring the run's topology",
       );
+      channel = joined.channel;
+      ended = joined.ended;
     } catch (error) {
       await channel.close().catch(() => undefined);
+      if (error instanceof RunConflictError) throw error;
       throw new BrokerError(`could not declare the run's topology: ${reasonOf(error)}`, { cause: error });
     }
     const inbox = new RunInbox(key, names, channel, connection, onRetire);
+    if (ended !== undefined) {
+      // Nothing to subscribe to: the run is over, and its members learn the outcome from the seal.
+      inbox.ended = ended;
+      return inbox;
+    }
     try {
       const subscribe = async () => {
         await declareInbox(channel, inbox.names, inbox.queue, key.expiresMs);
@@ -254,6 +298,11 @@ export class RunInbox {
       };
       const reply = await settleBy(subscribe(), by, `subscribing to ${inbox.queue}`);
       inbox.consumerTag = reply.consumerTag;
+      inbox.probeTimer = setInterval(() => {
+        void inbox.probeLeader();
+      }, leaderProbeMs(key.expiresMs));
+      inbox.probeTimer.unref();
+      setImmediate(() => void inbox.probeLeader());
     } catch (error) {
       inbox.detach();
       await cleanUp(connection, channel, { queues: [inbox.queue], exchanges: [] }, wallClockMs() + 2000);
@@ -278,11 +327,15 @@ export class RunInbox {
       });
       return;
     }
-    const message = decoded.message;
+    const message = this.list.follow(decoded.message);
     if (message.k === 'welcome' || message.k === 'grant' || message.k === 'revoke') {
-      const member = this.members.get(memberKey(message.slave, message.nonce));
+      const key = memberKey(message.slave, message.nonce);
+      const member = this.members.get(key);
       if (member === undefined) this.strays += 1;
-      else member.receive(message, true);
+      else {
+        if (message.k === 'welcome') this.welcomed.add(key);
+        member.receive(message, true);
+      }
       return;
     }
     this.forEachMember((member, charged) => {
@@ -300,6 +353,51 @@ export class RunInbox {
     if (first) this.strays += 1;
   }
 
+  /**
+   * While a member waits for the leader's answer: checks the leader's queue (keeping it from expiring
+   * while no leader consumes it). When the queue is gone the run is over: every member gets the sealed
+   * end from the run's end record, or fails if there is none.
+   */
+  private async probeLeader(): Promise<void> {
+    if (this.probing || this.closed || this.failure !== undefined || this.ended !== undefined) return;
+    if ([...this.members.keys()].every((key) => this.welcomed.has(key))) return;
+    this.probing = true;
+    try {
+      const channel = await this.connection.createChannel();
+      channel.on('error', () => undefined);
+      const state = await channel.checkQueue(this.names.leaderQueue).then(
+        (ok) => ok,
+        () => undefined,
+      );
+      if (state !== undefined) {
+        await channel.close();
+        // A consumer is the leader (it consumes exclusively): alive, though busy or not yet answering.
+        if (state.consumerCount > 0) {
+          for (const [key, member] of [...this.members]) if (!this.welcomed.has(key)) member.leaderAlive?.();
+        }
+        return;
+      }
+      const access: EndRecordAccess = {
+        names: this.names,
+        runId: this.key.runId,
+        signingKey: this.key.signingKey,
+      };
+      const ended = await readEndRecord(this.connection, access);
+      if (ended === undefined) {
+        this.fail(new BrokerError("the run's leader queue is gone and the run left no end record"));
+        return;
+      }
+      this.ended = ended;
+      this.forEachMember((member, charged) => {
+        member.receive(ended, charged);
+      });
+    } catch {
+      // The connection failed: the inbox's own watch reports it to every member.
+    } finally {
+      this.probing = false;
+    }
+  }
+
   /** Fails every member; the inbox leaves the registry so a later activation opens a fresh one. */
   private fail(error: BrokerError): void {
     if (this.failure !== undefined || this.closed) return;
@@ -311,6 +409,7 @@ export class RunInbox {
   }
 
   private detach(): void {
+    clearInterval(this.probeTimer);
     this.acks.stop();
     this.unwatch();
   }
@@ -326,7 +425,8 @@ export class RunInbox {
       await settleBy(cancel, halfwayTo(by), 'stopping the run inbox').catch(() => undefined);
     }
     // On the inbox's channel, or on a fresh one when a broker error closed it.
-    await cleanUp(this.connection, this.channel, { queues: [this.queue], exchanges: [] }, by);
+    const owned = this.consumerTag === undefined ? [] : [this.queue];
+    await cleanUp(this.connection, this.channel, { queues: owned, exchanges: [] }, by);
   }
 }
 

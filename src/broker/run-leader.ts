@@ -1,25 +1,31 @@
 import { randomInt } from 'node:crypto';
+import type { ChannelModel } from 'amqplib';
+import { encode } from '../protocol/codec.js';
 import type { ActionFailure } from '../protocol/failure.js';
 import { activationNonce } from '../protocol/credentials.js';
 import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
-import { LeaderMachine } from '../protocol/leader-machine.js';
+import { failureEnd, LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
-import type { LeaderConfig } from '../protocol/validate.js';
+import type { LeaderConfig, RunAccess } from '../protocol/validate.js';
 import { cleanUp, cleanupBy } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { drive } from './driver.js';
+import { writeEndRecord, type EndRecordAccess } from './end-record.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames } from './names.js';
 import { queuePort } from './queue-port.js';
-import { declareRunTopology } from './topology.js';
+import { isAccessRefused, RunConflictError } from './run-conflict.js';
+import { joinRunTopology } from './topology.js';
 
 /** The leader's clock: wall-clock milliseconds with sub-millisecond resolution. */
 const now = wallClockMs;
 
 /**
- * Runs one leader activation against the broker: declares the run's topology, drives the leader
- * machine until every slave is committed or abandoned (or time is up), publishes the end, and
- * deletes the leader's queue and the log exchange.
+ * Runs one leader activation against the broker: declares the run's topology, takes the leader's
+ * queue as its only consumer (exclusive: a second leader of the run is refused by the broker and
+ * fails with `LEADER_CONFLICT` without touching anything), drives the leader machine until every
+ * slave is committed or abandoned (or time is up), publishes the end, leaves the sealed end as the
+ * run's end record, and deletes the leader's queue and the log exchange.
  *
  * @param env - the activation's environment (`__OW_DEADLINE`, `__OW_ACTIVATION_ID`)
  */
@@ -45,17 +51,27 @@ export async function runLeader(
     (bound) => randomInt(bound),
   );
   const names = runNames(config.runId);
-  let failure: string | undefined;
+  const access: EndRecordAccess = { names, runId: config.runId, signingKey: config.signingKey };
+  let failure: ActionFailure | undefined;
   try {
     const opened = await openChannel(config.amqpUrl, deadline.stopWaitingAt);
     const { connection } = opened;
     let channel = opened.channel;
+    // Only the leader that holds the queue acts for the run, and only it deletes the run's topology.
+    const role = { owner: false };
     try {
-      channel = await settleBy(
-        declareRunTopology(connection, channel, names, config.expiresMs),
+      const joined = await settleBy(
+        joinRunTopology(connection, channel, access, config.expiresMs),
         deadline.stopWaitingAt,
         "declaring the run's topology",
       );
+      channel = joined.channel;
+      if (joined.ended !== undefined) {
+        throw new RunConflictError(
+          'LEADER_CONFLICT',
+          `run ${config.runId} already ended under another leader`,
+        );
+      }
       await drive({
         port: queuePort({
           connection,
@@ -65,32 +81,56 @@ export async function runLeader(
           runId: config.runId,
           signingKey: config.signingKey,
           prefetch: 256,
+          consume: { exclusive: true },
         }),
         machine,
-        initial: () => machine.start(now()),
+        initial: () => {
+          role.owner = true;
+          return machine.start(now());
+        },
         isDone: () => machine.outcome !== undefined,
         deadline,
+      }).catch((error: unknown) => {
+        if (!role.owner && isAccessRefused(error)) {
+          throw new RunConflictError(
+            'LEADER_CONFLICT',
+            `another leader already acts for run ${config.runId}; this one did nothing`,
+          );
+        }
+        throw error;
       });
+      const sealed = machine.sealedEnd;
+      if (sealed !== undefined) {
+        await settleBy(
+          writeEndRecord(connection, access, sealed, config.expiresMs),
+          deadline.finishBy,
+          "writing the run's end record",
+        );
+      }
     } finally {
-      await cleanUp(
-        connection,
-        channel,
-        { queues: [names.leaderQueue], exchanges: [names.logExchange] },
-        cleanupBy(deadline),
-      );
+      const owned = role.owner
+        ? { queues: [names.leaderQueue], exchanges: [names.logExchange] }
+        : { queues: [], exchanges: [] };
+      await cleanUp(connection, channel, owned, cleanupBy(deadline));
     }
   } catch (error) {
-    failure = `leader: ${error instanceof BrokerError ? error.message : reasonOf(error)} (${machine.progress()})`;
+    failure = failureOf(error, machine);
   }
   return result(config, machine, failure);
 }
 
-function result(config: LeaderConfig, machine: LeaderMachine, brokerFailure: string | undefined) {
+function failureOf(error: unknown, machine: LeaderMachine): ActionFailure {
+  if (error instanceof RunConflictError) {
+    return { error: `leader: ${error.message}`, code: error.code, dropped: machine.dropped };
+  }
+  const reason = error instanceof BrokerError ? error.message : reasonOf(error);
+  return { error: `leader: ${reason} (${machine.progress()})`, code: 'BROKER', dropped: machine.dropped };
+}
+
+function result(config: LeaderConfig, machine: LeaderMachine, shellFailure: ActionFailure | undefined) {
   const outcome = machine.outcome;
-  let failure: ActionFailure | undefined;
-  if (brokerFailure !== undefined) {
-    failure = { error: brokerFailure, code: 'BROKER', dropped: machine.dropped };
-  } else if (outcome !== undefined && !outcome.complete) {
+  let failure = shellFailure;
+  if (failure === undefined && outcome !== undefined && !outcome.complete) {
     const missing = outcome.missing.map((m) => `${m.slave} (${m.why})`).join(', ');
     failure = {
       error:
@@ -108,4 +148,48 @@ function result(config: LeaderConfig, machine: LeaderMachine, brokerFailure: str
   );
   const history = config.history ? { history: machine.history } : {};
   return failure === undefined ? history : { ...failure, ...history };
+}
+
+/** Longest time a refusing leader spends telling the run's slaves. */
+const REFUSAL_MS = 10_000;
+
+/**
+ * A leader that refuses to run (a bad parameter) tells the slaves already waiting for it, so they fail
+ * with `LEADER_FAILED` at once instead of at their deadline: if the run's leader queue exists, it takes
+ * the queue as the run's only leader, publishes a failure end on the log, leaves it as the run's end
+ * record (for slaves still to come), and deletes the run's topology. With no slave waiting, nothing is
+ * created. Best effort within {@link REFUSAL_MS}; never throws.
+ */
+export async function announceRefusal(access: RunAccess, reason: string, expiresMs: number): Promise<void> {
+  const names = runNames(access.runId);
+  const record: EndRecordAccess = { names, runId: access.runId, signingKey: access.signingKey };
+  let connection: ChannelModel | undefined;
+  const by = wallClockMs() + REFUSAL_MS;
+  try {
+    const opened = await openChannel(access.amqpUrl, by);
+    connection = opened.connection;
+    const work = async (model: ChannelModel) => {
+      const probe = await model.createChannel();
+      probe.on('error', () => undefined);
+      const waiting = await probe.checkQueue(names.leaderQueue).then(
+        () => true,
+        () => false,
+      );
+      if (!waiting) return;
+      await probe.close();
+      const joined = await joinRunTopology(model, opened.channel, record, expiresMs);
+      if (joined.ended !== undefined) return;
+      const channel = joined.channel;
+      // Refused (403) when a leader already acts for the run: then that one serves it, and we say nothing.
+      await channel.consume(names.leaderQueue, () => undefined, { exclusive: true, noAck: false });
+      const end = failureEnd(access.runId, activationNonce(), reason);
+      await writeEndRecord(model, record, end, expiresMs);
+      channel.publish(names.logExchange, '', encode(end, access.signingKey), { persistent: false });
+      await channel.waitForConfirms();
+      await cleanUp(model, channel, { queues: [names.leaderQueue], exchanges: [names.logExchange] }, by);
+    };
+    await settleBy(work(connection), by, 'telling the slaves that the leader refused');
+  } catch (error) {
+    console.log(`whisk-sync leader run ${access.runId}: could not tell the slaves: ${reasonOf(error)}`);
+  }
 }

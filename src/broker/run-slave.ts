@@ -9,6 +9,7 @@ import type { SlaveConfig } from '../protocol/validate.js';
 import { cleanupBy } from './cleanup.js';
 import { drive } from './driver.js';
 import { BrokerError, reasonOf } from './errors.js';
+import { RunConflictError } from './run-conflict.js';
 import { RunInbox } from './run-inbox.js';
 
 const now = wallClockMs;
@@ -42,6 +43,7 @@ export async function runSlave(
       ...(activationId === undefined ? {} : { activationId }),
     });
   let brokerFailure: string | undefined;
+  let conflict: RunConflictError | undefined;
   const counts = { received: 0 };
   let machine: SlaveMachine | undefined;
   try {
@@ -68,6 +70,7 @@ export async function runSlave(
       await inbox.leave(cleanupBy(deadline));
     }
   } catch (error) {
+    if (error instanceof RunConflictError) conflict = error;
     const reason = error instanceof BrokerError ? error.message : reasonOf(error);
     const waiting = machine?.waitingFor() ?? 'before sending the write request';
     brokerFailure = `slave ${config.id}: ${reason} (${waiting})`;
@@ -77,7 +80,9 @@ export async function runSlave(
   const outcome = machine.outcome;
   const dropped = machine.dropped;
   let answer: SlaveResult | ActionFailure;
-  if (brokerFailure !== undefined || outcome === undefined) {
+  if (conflict !== undefined) {
+    answer = { error: `slave ${config.id}: ${conflict.message}`, code: conflict.code, dropped };
+  } else if (brokerFailure !== undefined || outcome === undefined) {
     answer = { error: brokerFailure ?? `slave ${config.id}: no outcome`, code: 'BROKER', dropped };
   } else if (!outcome.ok) {
     answer = { error: outcome.error, code: outcome.code, dropped };

@@ -78,13 +78,20 @@ function isMessage(v: unknown): v is Message {
     case 'append':
       return fromSlave && count(m.seq) && token(m.token) && isValidValue(m.value);
     case 'welcome':
-      return fromLeader && fromSlave && listed && count(m.beatMs) && route(m.route);
+      return (
+        fromLeader &&
+        fromSlave &&
+        listed &&
+        count(m.beatMs) &&
+        route(m.route) &&
+        (m.at === undefined || count(m.at))
+      );
     case 'grant':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && count(m.leaseMs);
     case 'revoke':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && text(m.reason, 200);
     case 'log':
-      return fromLeader && batch;
+      return fromLeader && batch && (m.beat === undefined || count(m.beat));
     case 'end':
       return (
         fromLeader &&
@@ -92,7 +99,8 @@ function isMessage(v: unknown): v is Message {
         count(m.count) &&
         text(m.digest, 64) &&
         Array.isArray(m.missing) &&
-        m.missing.every(slaveId)
+        m.missing.every(slaveId) &&
+        (m.error === undefined || text(m.error, 500))
       );
     default:
       return false;

@@ -9,6 +9,9 @@ import { WhiskSyncError } from '../errors.js';
  * - `REVOKED`: the leader revoked this slave's grant (lease expired); a retry may register again.
  * - `NOT_COMMITTED`: the run ended without this slave's value (abandoned, or registered too late).
  * - `INCOMPLETE`: the leader ended the run with slaves missing.
+ * - `LEADER_FAILED`: the run's leader refused to run (a bad parameter) and said so to the slaves.
+ * - `LEADER_CONFLICT`: another leader already acts (or acted) for this run; this one did nothing.
+ * - `RUN_ID_IN_USE`: another run (another signing key) uses this run id; this party did nothing.
  * - `BROKER`: the broker connection or channel failed, or refused an operation.
  * - `PROTOCOL`: a slave's followed list disagrees with the leader's end; never expected.
  */
@@ -19,6 +22,9 @@ export type FailureCode =
   | 'REVOKED'
   | 'NOT_COMMITTED'
   | 'INCOMPLETE'
+  | 'LEADER_FAILED'
+  | 'LEADER_CONFLICT'
+  | 'RUN_ID_IN_USE'
   | 'BROKER'
   | 'PROTOCOL';
 

@@ -9,6 +9,8 @@ export {
   DEFAULT_TIMEOUT_MS,
   MAX_SLAVES,
   MAX_VALUE,
+  PARAM_RANGES,
+  type Range,
 } from './limits.js';
 export { maskUrl } from './mask.js';
 export type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from './params.js';

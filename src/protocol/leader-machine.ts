@@ -4,6 +4,7 @@ import { listDigest } from './list-digest.js';
 import {
   fencingToken,
   type AppendRoute,
+  type EndMessage,
   type Entry,
   type FromLeader,
   type Message,
@@ -70,6 +71,8 @@ export class LeaderMachine {
   private readonly why: (string | undefined)[];
   private readonly pending: number[] = [];
   private readonly seenNonces = new Set<string>();
+  /** Shared inboxes already welcomed: they hold every broadcast entry, so a welcome sends them only the rest. */
+  private readonly welcomedBoxes = new Set<string>();
   private readonly list: Entry[] = [];
   /** Grant seq of each list entry, sent along so slaves can match commits to the appends they saw. */
   private readonly seqs: number[] = [];
@@ -83,6 +86,7 @@ export class LeaderMachine {
   private lastBroadcastAt = Number.NEGATIVE_INFINITY;
   private droppedCount = 0;
   private result: LeaderOutcome | undefined;
+  private sealed: EndMessage | undefined;
 
   /**
    * @param pick - returns a uniformly random integer in [0, bound); `crypto.randomInt` in production
@@ -103,6 +107,14 @@ export class LeaderMachine {
 
   get dropped(): number {
     return this.droppedCount;
+  }
+
+  /**
+   * Once the run is over: its end sealed with the whole list (`at` 0), for the run's end record, which
+   * lets a party that starts after the end learn the outcome. Numbered after the live end.
+   */
+  get sealedEnd(): EndMessage | undefined {
+    return this.sealed;
   }
 
   /** When `tick` must run next: the end of the current lease, the next heartbeat, or the deadline. */
@@ -215,7 +227,10 @@ export class LeaderMachine {
       this.pending.push(slave);
     }
     // Catch-up: everything decided so far. Published before any later log message on the same
-    // channel, so the slave misses nothing and can check the overlap with the next batch.
+    // channel, so the slave misses nothing and can check the overlap with the next batch. A shared
+    // inbox welcomed before has had every entry broadcast since (O(n) bytes per late slave otherwise).
+    const at = box !== undefined && this.welcomedBoxes.has(box) ? this.broadcastEntries : 0;
+    if (box !== undefined) this.welcomedBoxes.add(box);
     this.send(target, out, {
       k: 'welcome',
       run: this.config.runId,
@@ -223,8 +238,9 @@ export class LeaderMachine {
       no: this.nextNo,
       slave,
       nonce,
-      add: [...this.list],
-      seqs: [...this.seqs],
+      ...(at === 0 ? {} : { at }),
+      add: this.list.slice(at),
+      seqs: this.seqs.slice(at),
       rev: [...this.revocations],
       beatMs: this.config.heartbeatMs,
       route: this.config.appendRoute ?? 'fanout',
@@ -361,13 +377,23 @@ export class LeaderMachine {
         ? []
         : [{ slave, why: this.why[slave] ?? (s === 'pending' ? 'never granted' : 'never registered') }],
     );
-    this.send({ to: 'log' }, out, {
-      k: 'end',
-      ...this.unbroadcast(),
+    const seal = {
       count: this.list.length,
       digest: listDigest(this.list),
       missing: missing.map((m) => m.slave),
-    });
+    };
+    this.send({ to: 'log' }, out, { k: 'end', ...this.unbroadcast(), ...seal });
+    this.sealed = {
+      k: 'end',
+      run: this.config.runId,
+      epoch: this.config.epoch,
+      no: this.nextNo++,
+      at: 0,
+      add: [...this.list],
+      seqs: [...this.seqs],
+      rev: [...this.revocations],
+      ...seal,
+    };
     this.result = { complete: missing.length === 0, list: [...this.list], missing };
   }
 
@@ -386,7 +412,7 @@ export class LeaderMachine {
 
   /** Publishes what was decided since the last batch; with nothing new it is a heartbeat. */
   private broadcast(now: number, out: Send[]): void {
-    this.send({ to: 'log' }, out, { k: 'log', ...this.unbroadcast() });
+    this.send({ to: 'log' }, out, { k: 'log', ...this.unbroadcast(), beat: this.config.heartbeatMs });
     this.broadcastEntries = this.list.length;
     this.broadcastRevocations = this.revocations.length;
     this.lastBroadcastAt = now;
@@ -401,4 +427,26 @@ export class LeaderMachine {
   private base(now: number): EventBase {
     return eventBase(this.config, now, this.history.length);
   }
+}
+
+/**
+ * The end a leader that refuses to run publishes (and leaves as the run's end record): no entries,
+ * and why. Every slave that receives it fails with `LEADER_FAILED` instead of waiting for a leader
+ * that will never answer.
+ */
+export function failureEnd(runId: string, epoch: string, error: string): EndMessage {
+  return {
+    k: 'end',
+    run: runId,
+    epoch,
+    no: 0,
+    at: 0,
+    add: [],
+    seqs: [],
+    rev: [],
+    count: 0,
+    digest: listDigest([]),
+    missing: [],
+    error: error.slice(0, 500),
+  };
 }

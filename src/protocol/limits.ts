@@ -27,6 +27,26 @@ export const SILENT_HEARTBEATS = 8;
 /** Lower bound of the leader-silence timeout. */
 export const MIN_LEADER_SILENCE_MS = 5000;
 
+/** The accepted range of a numeric parameter, bounds inclusive. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The range of every numeric parameter of a run: the one source of truth for the actions' validation,
+ * the library and the command line, so a value one of them accepts is never refused by another.
+ * `leaseMs` and `heartbeatMs` start at 10 ms (a timer below that is noise); `timeoutMs` at 100 ms
+ * (OpenWhisk's smallest action time limit); `expiresMs` at 1 s (the broker's expiry granularity).
+ */
+export const PARAM_RANGES = {
+  n: { min: 1, max: MAX_SLAVES },
+  leaseMs: { min: 10, max: 3_600_000 },
+  timeoutMs: { min: 100, max: 3_600_000 },
+  heartbeatMs: { min: 10, max: 60_000 },
+  expiresMs: { min: 1000, max: 86_400_000 },
+} as const satisfies Record<string, Range>;
+
 /** Deadline of an activation when neither `__OW_DEADLINE` nor `timeoutMs` is given (OpenWhisk's default). */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 

@@ -83,6 +83,12 @@ export interface AbandonMessage extends FromSlaveBase {
 /** Leader → one slave's inbox: the request was registered; here is the list so far (catch-up). */
 export interface WelcomeMessage extends ToOneSlaveBase {
   readonly k: 'welcome';
+  /**
+   * Position of the first entry of `add`. Above 0 only for a shared inbox the leader welcomed before:
+   * that inbox has every earlier entry from its first welcome and the log since, and hands them to the
+   * activation ({@link RunInbox}). Absent: 0.
+   */
+  readonly at?: number;
   readonly add: readonly Entry[];
   /** Grant seq of each entry of `add`, same length; lets a slave match commits to signed appends. */
   readonly seqs?: readonly number[];
@@ -112,14 +118,22 @@ export interface RevokeMessage extends ToOneSlaveBase {
 /** Leader → fanout: entries from position `at` on and recent revocations; doubles as heartbeat. */
 export interface LogMessage extends LogBatch {
   readonly k: 'log';
+  /** The leader's broadcast interval, so a slave not yet welcomed can judge the leader's silence. */
+  readonly beat?: number;
 }
 
-/** Leader → fanout: the last log batch, sealed with the list's length and digest, and who is missing. */
+/**
+ * Leader → fanout: the last log batch, sealed with the list's length and digest, and who is missing.
+ * The same seal with the whole list (`at` 0) is the run's end record, kept after the run for late
+ * parties (see `RunNames.endRecord`).
+ */
 export interface EndMessage extends LogBatch {
   readonly k: 'end';
   readonly count: number;
   readonly digest: string;
   readonly missing: readonly number[];
+  /** Present when the leader failed: why. Every slave then fails with `LEADER_FAILED`. */
+  readonly error?: string;
 }
 
 export type ToLeader = RequestMessage | AppendMessage | AbandonMessage;

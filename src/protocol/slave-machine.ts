@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../history/event.js';
 import { eventBase, type EventBase } from './event-base.js';
-import { MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS } from './limits.js';
+import { DEFAULT_HEARTBEAT_MS, MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS } from './limits.js';
 import { listDigest } from './list-digest.js';
 import {
   fencingToken,
@@ -67,6 +67,13 @@ export class SlaveMachine {
   private lastNo = -1;
   private lastHeardAt = 0;
   private silenceMs = 0;
+  /** The leader was heard (a log broadcast) before it answered this activation's request. */
+  private heardBeforeWelcome = false;
+  /**
+   * When a live end arrived before the welcome: its last batch cannot rebuild the list, so the slave
+   * waits a little for the sealed end from the run's end record.
+   */
+  private endedAt: number | undefined;
   private readonly list: Entry[] = [];
   private readonly revoked = new Map<number, number>();
   /** Other slaves' signed appends seen on the fanout and not yet matched to a commit, by seq. */
@@ -102,9 +109,14 @@ export class SlaveMachine {
     return Math.min(this.config.giveUpAt, this.silentAt());
   }
 
-  /** When the leader counts as gone; silence is judged only once the leader has answered. */
+  /**
+   * When the leader counts as gone; silence is judged once the leader has been heard (its answer or
+   * a broadcast): until then it may simply not have started yet.
+   */
   private silentAt(): number {
-    return this.epoch === undefined ? Number.POSITIVE_INFINITY : this.lastHeardAt + this.silenceMs;
+    if (this.endedAt !== undefined) return this.endedAt + MIN_LEADER_SILENCE_MS;
+    const heard = this.epoch !== undefined || this.heardBeforeWelcome;
+    return heard ? this.lastHeardAt + this.silenceMs : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -149,6 +161,18 @@ export class SlaveMachine {
     }
   }
 
+  /**
+   * The shell saw the leader consuming its queue. Before the welcome this starts (and feeds) the
+   * silence timer, so a leader that dies before answering fails this slave with `LEADER_SILENT`
+   * instead of leaving it waiting until its deadline.
+   */
+  leaderAlive(now: number): void {
+    if (this.result !== undefined || this.epoch !== undefined) return;
+    if (!this.heardBeforeWelcome) this.silenceMs = MIN_LEADER_SILENCE_MS;
+    this.heardBeforeWelcome = true;
+    this.lastHeardAt = now;
+  }
+
   /** Records a message dropped before it could be decoded. */
   drop(reason: string, now: number): void {
     this.droppedCount += 1;
@@ -160,6 +184,11 @@ export class SlaveMachine {
     if (this.result !== undefined) return [];
     if (now >= this.config.giveUpAt) {
       this.fail('TIMEOUT', `timed out ${this.waitingFor()}`);
+    } else if (this.endedAt !== undefined && now >= this.silentAt()) {
+      this.fail(
+        'NOT_COMMITTED',
+        "the run ended before the leader answered this activation's request, and its end record could not be read",
+      );
     } else if (now >= this.silentAt()) {
       const silent = Math.round(now - this.lastHeardAt);
       this.fail('LEADER_SILENT', `the leader went silent for ${silent} ms ${this.waitingFor()}`);
@@ -205,13 +234,18 @@ export class SlaveMachine {
       return false;
     }
     if (this.epoch === undefined) {
-      // Until the catch-up arrives, broadcasts are covered by it (it is published after them).
+      // Until the catch-up arrives, broadcasts are covered by it (it is published after them); a
+      // log still shows that the leader lives.
       if (m.k === 'welcome') this.epoch = m.epoch;
       else if (m.k === 'end') {
-        this.fail('NOT_COMMITTED', 'the run ended before the leader answered the write request');
+        if (!this.isWholeList(m, now)) return false;
+        this.epoch = m.epoch;
+      } else if (m.k === 'log') {
+        this.heardBeforeWelcome = true;
+        this.lastHeardAt = now;
+        this.silenceMs = silenceOf(m.beat ?? DEFAULT_HEARTBEAT_MS);
         return false;
-      } else if (m.k === 'log') return false;
-      else {
+      } else {
         this.drop(`${m.k} before the leader's welcome`, now);
         return false;
       }
@@ -228,15 +262,35 @@ export class SlaveMachine {
     return true;
   }
 
+  /**
+   * An end before this activation's welcome decides its outcome only when it carries the whole list
+   * (the end record, or a run whose end is its first batch) or a failure; otherwise the slave waits
+   * for the end record.
+   */
+  private isWholeList(m: EndMessage, now: number): boolean {
+    if (m.error !== undefined) {
+      this.fail('LEADER_FAILED', `the leader failed: ${m.error}`);
+      return false;
+    }
+    if (m.at === 0 && m.add.length === m.count) return true;
+    this.endedAt ??= now;
+    return false;
+  }
+
   private onWelcome(m: WelcomeMessage, now: number): void {
     if (this.phase !== 'registering') {
       this.drop('second welcome', now);
       return;
     }
     this.phase = 'waiting';
-    this.silenceMs = Math.max(MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS * m.beatMs);
+    this.silenceMs = silenceOf(m.beatMs);
     if (m.route !== undefined) this.route = m.route;
-    this.apply(0, m.add, m.seqs, m.rev, now);
+    if (!this.apply(m.at ?? 0, m.add, m.seqs, m.rev, now)) {
+      this.fail(
+        'PROTOCOL',
+        `the leader's welcome starts at position ${m.at ?? 0}, past the list this slave has`,
+      );
+    }
   }
 
   /**
@@ -359,6 +413,10 @@ export class SlaveMachine {
   }
 
   private onEnd(m: EndMessage, now: number): void {
+    if (m.error !== undefined) {
+      this.fail('LEADER_FAILED', `the leader failed: ${m.error}`);
+      return;
+    }
     if (!this.follow(m, now)) return;
     if (m.count !== this.list.length || m.digest !== listDigest(this.list)) {
       this.fail(
@@ -370,7 +428,12 @@ export class SlaveMachine {
     const position = this.list.findIndex(([slave]) => slave === this.config.id);
     const entry = this.list[position];
     if (entry === undefined) {
-      const reason = this.phase === 'appended' ? 'its append came too late' : 'it was never granted';
+      const reason =
+        this.phase === 'appended'
+          ? 'its append came too late'
+          : this.phase === 'waiting'
+            ? 'it was never granted'
+            : 'the run was over before this activation registered';
       this.fail(
         'NOT_COMMITTED',
         `the run ended without this slave's value (${reason}); ${m.count} entries committed`,
@@ -388,4 +451,9 @@ export class SlaveMachine {
   private base(now: number): EventBase {
     return eventBase(this.config, now, this.history.length);
   }
+}
+
+/** How long a leader broadcasting every `beatMs` may stay silent before it counts as gone. */
+function silenceOf(beatMs: number): number {
+  return Math.max(MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS * beatMs);
 }

@@ -1,5 +1,11 @@
 import { ParamError } from './failure.js';
-import { DEFAULT_EXPIRES_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, MAX_SLAVES } from './limits.js';
+import {
+  DEFAULT_EXPIRES_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_LEASE_MS,
+  PARAM_RANGES,
+  type Range,
+} from './limits.js';
 import { maskUrl } from './mask.js';
 import { APPEND_ROUTES, type AppendRoute } from './messages.js';
 import { isRecord } from '../is-record.js';
@@ -48,13 +54,13 @@ export interface RunAccess {
 export function validateLeaderParams(params: unknown): LeaderConfig {
   const p = record(params);
   return {
-    n: integer(p, 'n', 1, MAX_SLAVES),
+    n: integer(p, 'n', PARAM_RANGES.n),
     ...runAccess(p),
-    leaseMs: optionalInteger(p, 'leaseMs', 10, 3_600_000) ?? DEFAULT_LEASE_MS,
-    timeoutMs: optionalInteger(p, 'timeoutMs', 100, 3_600_000),
+    leaseMs: optionalInteger(p, 'leaseMs', PARAM_RANGES.leaseMs) ?? DEFAULT_LEASE_MS,
+    timeoutMs: optionalInteger(p, 'timeoutMs', PARAM_RANGES.timeoutMs),
     history: optionalBoolean(p, 'history') ?? false,
-    heartbeatMs: optionalInteger(p, 'heartbeatMs', 10, 60_000) ?? DEFAULT_HEARTBEAT_MS,
-    expiresMs: optionalInteger(p, 'expiresMs', 1000, 86_400_000) ?? DEFAULT_EXPIRES_MS,
+    heartbeatMs: optionalInteger(p, 'heartbeatMs', PARAM_RANGES.heartbeatMs) ?? DEFAULT_HEARTBEAT_MS,
+    expiresMs: optionalInteger(p, 'expiresMs', PARAM_RANGES.expiresMs) ?? DEFAULT_EXPIRES_MS,
     appendRoute: appendRoute(p),
   };
 }
@@ -65,14 +71,14 @@ export function validateLeaderParams(params: unknown): LeaderConfig {
  */
 export function validateSlaveParams(params: unknown): SlaveConfig {
   const p = record(params);
-  const n = integer(p, 'n', 1, MAX_SLAVES);
+  const n = integer(p, 'n', PARAM_RANGES.n);
   return {
-    id: integer(p, 'id', 0, n - 1),
+    id: integer(p, 'id', { min: 0, max: n - 1 }),
     n,
     ...runAccess(p),
-    timeoutMs: optionalInteger(p, 'timeoutMs', 100, 3_600_000),
+    timeoutMs: optionalInteger(p, 'timeoutMs', PARAM_RANGES.timeoutMs),
     history: optionalBoolean(p, 'history') ?? false,
-    expiresMs: optionalInteger(p, 'expiresMs', 1000, 86_400_000) ?? DEFAULT_EXPIRES_MS,
+    expiresMs: optionalInteger(p, 'expiresMs', PARAM_RANGES.expiresMs) ?? DEFAULT_EXPIRES_MS,
     appendRoute: appendRoute(p),
   };
 }
@@ -95,7 +101,7 @@ function runAccess(p: Params): RunAccess {
   return { runId: runId(p), amqpUrl: amqpUrl(p), signingKey: signingKey(p) };
 }
 
-function integer(p: Params, name: string, min: number, max: number): number {
+function integer(p: Params, name: string, { min, max }: Range): number {
   const value = p[name];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ParamError(name, `${name} must be an integer from ${min} to ${max} (got ${describe(value)})`);
@@ -103,8 +109,8 @@ function integer(p: Params, name: string, min: number, max: number): number {
   return value;
 }
 
-function optionalInteger(p: Params, name: string, min: number, max: number): number | undefined {
-  return p[name] === undefined ? undefined : integer(p, name, min, max);
+function optionalInteger(p: Params, name: string, range: Range): number | undefined {
+  return p[name] === undefined ? undefined : integer(p, name, range);
 }
 
 function optionalBoolean(p: Params, name: string): boolean | undefined {

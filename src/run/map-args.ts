@@ -1,5 +1,5 @@
 import { formatHelp } from '../cli/help.js';
-import { DEFAULT_LEASE_MS } from '../protocol/limits.js';
+import { DEFAULT_LEASE_MS, PARAM_RANGES, type Range } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
 import { integerInRange, parseArgsMessage, parseCommandLine } from './option-values.js';
@@ -87,13 +87,13 @@ export function mapHelp(maxN: number): string {
         flags: '--timeout-ms MS',
         text: "how long the client waits for the round (MS + 15 s); also the actions' deadline where the platform sets none (__OW_DEADLINE, from the action's time limit, wins)",
         default: "the manifest's longest action time limit",
-        range: 'at least 1',
+        range: `${PARAM_RANGES.timeoutMs.min}..${PARAM_RANGES.timeoutMs.max}`,
       },
       {
         flags: '--lease-ms MS',
         text: 'lease of one write grant; a holder that does not append in time is revoked',
         default: String(DEFAULT_LEASE_MS),
-        range: 'at least 1, below --timeout-ms',
+        range: `${PARAM_RANGES.leaseMs.min}..${PARAM_RANGES.leaseMs.max}, below --timeout-ms`,
       },
       {
         flags: '--append-route ROUTE',
@@ -169,8 +169,9 @@ export function parseMapArgs(
   if (values.plot !== undefined && !values.plot.endsWith('.svg')) {
     throw new UsageError(`--plot expects a file name ending in .svg, got ${JSON.stringify(values.plot)}`);
   }
-  const timeoutMs = optionalInteger(values['timeout-ms'], '--timeout-ms', 1);
-  const leaseMs = optionalInteger(values['lease-ms'], '--lease-ms', 1);
+  // The actions' own ranges: a value they would refuse stops here, before anything is invoked.
+  const timeoutMs = optionalInRange(values['timeout-ms'], '--timeout-ms', PARAM_RANGES.timeoutMs);
+  const leaseMs = optionalInRange(values['lease-ms'], '--lease-ms', PARAM_RANGES.leaseMs);
   const appendRoute = optionalRoute(values['append-route']);
   const localConcurrency = optionalInteger(values['local-concurrency'], '--local-concurrency', 1);
   if (localConcurrency !== undefined && localConcurrency > MAX_LOCAL_CONCURRENCY) {
@@ -212,6 +213,10 @@ function optionalRoute(text: string | undefined): AppendRoute | undefined {
     throw new UsageError(`--append-route must be ${APPEND_ROUTES.join(' or ')}, got ${JSON.stringify(text)}`);
   }
   return route;
+}
+
+function optionalInRange(text: string | undefined, name: string, range: Range): number | undefined {
+  return text === undefined ? undefined : integerInRange(text, name, range.min, range.max);
 }
 
 function optionalInteger(text: string | undefined, name: string, min: number): number | undefined {

@@ -1,10 +1,15 @@
 /** Lists what a run left on the broker, through `rabbitmqctl` (so the check does not rely on AMQP). */
-import { belongsToRun } from '../broker/names.js';
+import { belongsToRun, runNames } from '../broker/names.js';
 import { brokerCli } from './rabbitmqctl.js';
 
 export interface RunResources {
   readonly queues: string[];
   readonly exchanges: string[];
+}
+
+/** What a run that ended leaves on the broker: its end record alone, until the record expires. */
+export function onlyEndRecord(runId: string): RunResources {
+  return { queues: [runNames(runId).endRecord], exchanges: [] };
 }
 
 /** The queues and exchanges of run `runId` that exist on the local broker right now. */

@@ -229,6 +229,6 @@ describe('faults: dead, paused and disconnected parties, forged messages', funct
     // The key never shows up in anything a party returned.
     expect(JSON.stringify([leaderResult, a, b])).not.to.contain(run.signingKey);
     expectCheckerPasses(historyOf(leaderResult, a, b), run.runId);
-    expect(await listRunResources(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await waitUntilGone(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
   });
 });

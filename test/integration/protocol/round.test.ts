@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { checkHistory } from '../../../src/history/checker.js';
 import { closeBrokerConnections } from '../../../src/broker/connection.js';
-import { listRunResources } from '../../../src/soak/broker-resources.js';
+import { listRunResources, onlyEndRecord } from '../../../src/soak/broker-resources.js';
 import { runRound, type RoundResult } from '../../helpers/round.js';
 
 /** Every slave returned the same list, one value per slave in 0..1000, and the history passes the checker. */
@@ -62,7 +62,7 @@ describe('leader and slaves in separate processes over RabbitMQ', function () {
   it('n = 1', async () => {
     const r = await runRound({ n: 1 });
     expectAgreedRun(r, 1);
-    expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await listRunResources(r.runId)).to.deep.equal(onlyEndRecord(r.runId));
   });
 
   it('n = 2, slaves started 1.5 s before the leader', async () => {
@@ -72,7 +72,7 @@ describe('leader and slaves in separate processes over RabbitMQ', function () {
     const firstGrant = r.history.find((e) => e.type === 'grant')!.t;
     const requests = r.history.filter((e) => e.type === 'request').map((e) => e.t);
     for (const t of requests) expect(t).to.be.below(firstGrant);
-    expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await listRunResources(r.runId)).to.deep.equal(onlyEndRecord(r.runId));
   });
 
   it('n = 10, one process per slave, random start delays around the leader', async () => {
@@ -80,14 +80,14 @@ describe('leader and slaves in separate processes over RabbitMQ', function () {
     const r = await runRound({ n: 10, leaderDelayMs: 1000, slaveDelayMs: (i) => delays[i] ?? 0 });
     expectAgreedRun(r, 10);
     expectAppendsFannedOut(r);
-    expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await listRunResources(r.runId)).to.deep.equal(onlyEndRecord(r.runId));
   });
 
   it("n = 10 on the 'leader' append route: appends reach the leader only", async () => {
     const r = await runRound({ n: 10, slavesPerProcess: 5, params: { appendRoute: 'leader' } });
     expectAgreedRun(r, 10);
     for (const s of r.slaves) expect(s).to.include({ appendsSeen: 0 });
-    expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await listRunResources(r.runId)).to.deep.equal(onlyEndRecord(r.runId));
   });
 
   it('n = 50, ten slaves per process, staggered starts: late slaves catch up', async () => {
@@ -97,6 +97,6 @@ describe('leader and slaves in separate processes over RabbitMQ', function () {
     // Grants overlapped with later starts: some slave was granted before the last one asked.
     const lastRequest = Math.max(...r.history.filter((e) => e.type === 'request').map((e) => e.t));
     expect(r.history.some((e) => e.type === 'grant' && e.t < lastRequest)).to.equal(true);
-    expect(await listRunResources(r.runId)).to.deep.equal({ queues: [], exchanges: [] });
+    expect(await listRunResources(r.runId)).to.deep.equal(onlyEndRecord(r.runId));
   });
 });

@@ -193,4 +193,22 @@ describe('LeaderMachine', () => {
     machine.receive({ k: 'log', run, epoch, no: 0, at: 0, add: [], rev: [] }, 3); // its own echo
     expect(machine.dropped).to.equal(2);
   });
+
+  it('seals the end with the whole list for the end record, numbered after the live end', () => {
+    const { machine } = leader(2);
+    expect(of(machine.start(0), 'log')[0]).to.include({ beat: 500 });
+    machine.receive(request(0), 1);
+    machine.receive(append(0, 0, 7), 2);
+    machine.tick(600); // broadcasts the first entry
+    machine.receive(request(1), 700);
+    const out = machine.receive(append(1, 1, 9), 800);
+    const live = of(out, 'end')[0];
+    expect(live).to.include({ at: 1, count: 2 });
+    expect(machine.sealedEnd).to.include({ k: 'end', at: 0, count: 2, digest: live?.digest });
+    expect(machine.sealedEnd?.add).to.deep.equal([
+      [0, 7],
+      [1, 9],
+    ]);
+    expect(machine.sealedEnd?.no).to.be.above(live?.no ?? Infinity);
+  });
 });

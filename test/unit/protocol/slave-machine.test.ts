@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { listDigest } from '../../../src/protocol/list-digest.js';
 import type { Entry, FromLeader } from '../../../src/protocol/messages.js';
+import { MIN_LEADER_SILENCE_MS } from '../../../src/protocol/limits.js';
 import { SlaveMachine } from '../../../src/protocol/slave-machine.js';
 
 const run = 'run1';
@@ -267,5 +268,127 @@ describe('SlaveMachine', () => {
     s.receive(welcome(1, [[1, 123]]), 1);
     s.receive(end(2, 1, [], [[1, 123]]), 2);
     expect(s.outcome).to.deep.include({ ok: true, value: 123, position: 0 });
+  });
+
+  describe('before the leader answered', () => {
+    it('the end record (the whole list) returns the value an earlier activation of this id committed', () => {
+      const retry = slave();
+      retry.receive(
+        end(
+          7,
+          0,
+          [
+            [0, 4],
+            [1, 99],
+          ],
+          [
+            [0, 4],
+            [1, 99],
+          ],
+        ),
+        1,
+      );
+      expect(retry.outcome).to.deep.equal({
+        ok: true,
+        value: 99,
+        list: [
+          [0, 4],
+          [1, 99],
+        ],
+        position: 1,
+        missing: [],
+      });
+    });
+
+    it('a live end with only its last batch waits for the end record, then takes it', () => {
+      const s = slave();
+      s.start(0);
+      s.receive(
+        end(
+          5,
+          2,
+          [[1, 99]],
+          [
+            [0, 4],
+            [0, 5],
+            [1, 99],
+          ],
+        ),
+        10,
+      );
+      expect(s.outcome).to.equal(undefined);
+      expect(s.wakeAt).to.equal(10 + MIN_LEADER_SILENCE_MS);
+      s.receive(
+        end(
+          6,
+          0,
+          [
+            [0, 4],
+            [0, 5],
+            [1, 99],
+          ],
+          [
+            [0, 4],
+            [0, 5],
+            [1, 99],
+          ],
+        ),
+        20,
+      );
+      expect(s.outcome).to.deep.include({ ok: true, value: 99, position: 2 });
+    });
+
+    it('without the end record it fails as NOT_COMMITTED, not at its deadline', () => {
+      const s = slave();
+      s.start(0);
+      s.receive(
+        end(
+          5,
+          2,
+          [[1, 99]],
+          [
+            [0, 4],
+            [0, 5],
+            [1, 99],
+          ],
+        ),
+        10,
+      );
+      s.tick(10 + MIN_LEADER_SILENCE_MS);
+      expect(s.outcome).to.deep.include({ ok: false, code: 'NOT_COMMITTED' });
+    });
+
+    it('a log broadcast starts the silence timer: a leader that then dies fails it with LEADER_SILENT', () => {
+      const s = slave();
+      s.start(0);
+      expect(s.wakeAt).to.equal(100_000);
+      s.receive({ ...log(3, 0, []), beat: 1000 } as FromLeader, 50);
+      expect(s.wakeAt).to.equal(50 + 8000);
+      s.tick(50 + 8000);
+      expect(s.outcome).to.deep.include({ ok: false, code: 'LEADER_SILENT' });
+    });
+
+    it('a leader seen consuming its queue starts the silence timer too', () => {
+      const s = slave();
+      s.start(0);
+      s.leaderAlive(100);
+      s.leaderAlive(900);
+      expect(s.wakeAt).to.equal(900 + MIN_LEADER_SILENCE_MS);
+      s.tick(900 + MIN_LEADER_SILENCE_MS);
+      expect(s.outcome).to.deep.include({ ok: false, code: 'LEADER_SILENT' });
+    });
+  });
+
+  it('fails with LEADER_FAILED on a failure end, answered or not', () => {
+    const failed = { ...end(0, 0, [], []), error: 'leader refused to run: leaseMs must be …' } as FromLeader;
+    const waiting = slave();
+    waiting.start(0);
+    waiting.receive(failed, 1);
+    expect(waiting.outcome).to.deep.include({ ok: false, code: 'LEADER_FAILED' });
+    const answered = slave();
+    answered.start(0);
+    answered.receive(welcome(1), 1);
+    answered.receive({ ...failed, no: 2 }, 2);
+    expect(answered.outcome).to.deep.include({ ok: false, code: 'LEADER_FAILED' });
   });
 });
