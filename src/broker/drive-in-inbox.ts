@@ -104,7 +104,7 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
       else wake.set(machine.wakeAt);
     }
 
-    function step(input: () => Send[] | undefined): void {
+    function step(input: () => readonly Send[] | undefined): void {
       if (settled || finishing) return;
       try {
         publish(input());
@@ -118,5 +118,6 @@ export function driveInInbox(options: DriveInInboxOptions): Promise<void> {
 
     inbox.add(member);
     step(options.initial);
+    options.attach?.(step);
   });
 }

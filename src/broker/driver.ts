@@ -26,6 +26,12 @@ export interface MachineDriving {
   readonly isDone: () => boolean;
   /** Clock of the machine's times: `performance.timeOrigin + performance.now()`. */
   readonly now: () => number;
+  /**
+   * Called once when the shell is ready, with `feed`: it runs `input` (a call into the machine made
+   * outside a delivery, such as a callback's result) through the same step as a delivery — publish
+   * what it returns, re-arm the timer, finish when done. Ignored after the end.
+   */
+  readonly attach?: (feed: (input: () => readonly Send[] | undefined) => void) => void;
 }
 
 /** Everything {@link drive} needs. */
@@ -107,7 +113,7 @@ export function drive(options: DriveOptions): Promise<void> {
       else wake.set(machine.wakeAt);
     }
 
-    function step(input: () => Send[] | undefined): void {
+    function step(input: () => readonly Send[] | undefined): void {
       if (settled) return;
       try {
         publish(input());
@@ -140,6 +146,7 @@ export function drive(options: DriveOptions): Promise<void> {
         (reply) => {
           consumerTag = reply.consumerTag;
           step(options.initial);
+          options.attach?.(step);
         },
         (error: unknown) => {
           fail(new BrokerError(`could not consume ${options.queue}: ${reasonOf(error)}`, { cause: error }));

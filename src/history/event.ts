@@ -1,3 +1,5 @@
+import type { JsonValue } from '../protocol/json-value.js';
+
 /**
  * One line of a run's JSONL history. Every party records what it did or observed, so that one
  * checker can judge agreement, validity, mutual exclusion, fencing and termination after the fact.
@@ -61,7 +63,7 @@ export interface AppendEvent extends BaseEvent {
   readonly seq: number;
   readonly slave: number;
   readonly token: string;
-  readonly value: number;
+  readonly value: JsonValue;
 }
 
 /** The leader observed the holder's append and made it the next entry of the list. */
@@ -71,7 +73,7 @@ export interface CommitEvent extends BaseEvent {
   readonly seq: number;
   readonly slave: number;
   readonly token: string;
-  readonly value: number;
+  readonly value: JsonValue;
   /** Index of the entry in the list (equals the number of earlier commits). */
   readonly position: number;
 }
@@ -92,7 +94,7 @@ export interface ReturnEvent extends BaseEvent {
   readonly actor: 'leader' | 'slave';
   readonly slave?: number;
   readonly ok: boolean;
-  readonly list?: readonly number[];
+  readonly list?: readonly JsonValue[];
   readonly error?: string;
 }
 

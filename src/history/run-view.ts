@@ -1,3 +1,4 @@
+import type { JsonValue } from '../protocol/json-value.js';
 import type {
   AppendEvent,
   CommitEvent,
@@ -71,7 +72,7 @@ function viewRun(runId: string, unsorted: readonly HistoryEvent[]): RunView {
 }
 
 /** The slave lists of the run's successful slave returns that carry one. */
-export function returnedLists(run: RunView): { slave: number | undefined; list: readonly number[] }[] {
+export function returnedLists(run: RunView): { slave: number | undefined; list: readonly JsonValue[] }[] {
   return run.returns
     .filter((r) => r.actor === 'slave' && r.ok && r.list !== undefined)
     .map((r) => ({ slave: r.slave, list: r.list ?? [] }));

@@ -1,5 +1,11 @@
 import { ParamError } from './failure.js';
-import { DEFAULT_EXPIRES_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, MAX_SLAVES } from './limits.js';
+import {
+  DEFAULT_EXPIRES_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_HOLD_MS,
+  MAX_SLAVES,
+} from './limits.js';
 import { maskUrl } from './mask.js';
 import { APPEND_ROUTES, type AppendRoute } from './messages.js';
 import { isRecord } from '../is-record.js';
@@ -14,6 +20,7 @@ export interface LeaderConfig {
   readonly amqpUrl: string;
   readonly signingKey: string;
   readonly leaseMs: number;
+  readonly maxHoldMs: number;
   readonly timeoutMs: number | undefined;
   readonly history: boolean;
   readonly heartbeatMs: number;
@@ -47,10 +54,12 @@ export interface RunAccess {
  */
 export function validateLeaderParams(params: unknown): LeaderConfig {
   const p = record(params);
+  const leaseMs = optionalInteger(p, 'leaseMs', 10, 3_600_000) ?? DEFAULT_LEASE_MS;
   return {
     n: integer(p, 'n', 1, MAX_SLAVES),
     ...runAccess(p),
-    leaseMs: optionalInteger(p, 'leaseMs', 10, 3_600_000) ?? DEFAULT_LEASE_MS,
+    leaseMs,
+    maxHoldMs: optionalInteger(p, 'maxHoldMs', leaseMs, 3_600_000) ?? Math.max(leaseMs, DEFAULT_MAX_HOLD_MS),
     timeoutMs: optionalInteger(p, 'timeoutMs', 100, 3_600_000),
     history: optionalBoolean(p, 'history') ?? false,
     heartbeatMs: optionalInteger(p, 'heartbeatMs', 10, 60_000) ?? DEFAULT_HEARTBEAT_MS,

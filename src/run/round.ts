@@ -1,14 +1,17 @@
-import { ActivationError, ExecutorTimeoutError } from '../executor/errors.js';
 import type { FunctionExecutor } from '../executor/executor.js';
 import type { ResponseFuture } from '../executor/future.js';
-import type { EndEvent, HistoryEvent, InvokeEvent } from '../history/event.js';
+import type { HistoryEvent } from '../history/event.js';
 import { mergeHistories } from '../history/jsonl.js';
+import { isRecord } from '../is-record.js';
 import { wallClockMs } from '../protocol/deadline.js';
-import { DEFAULT_TIMEOUT_MS, isValidValue, MAX_VALUE } from '../protocol/limits.js';
+import { DEFAULT_TIMEOUT_MS } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
 import type { AppendRoute } from '../protocol/messages.js';
+import { ClientEvents } from './client-events.js';
+import { collectSlave, historyOfFailure, oneLine, type CollectContext } from './collect-slave.js';
 import { defaultCoordination, type RunCoordination } from './coordination.js';
-import type { RoundReport, RoundTimings, SlaveFailure } from './report.js';
+import { judgeRound } from './judge-round.js';
+import type { RoundReport, RoundTimings } from './report.js';
 
 /** Default action names, as `manifest.yaml` deploys them. */
 export const DEFAULT_LEADER_ACTION = 'whisk-sync/leader';
@@ -30,8 +33,17 @@ export interface RoundOptions {
   readonly amqpUrl: string;
   /** Default {@link DEFAULT_LEADER_ACTION}. */
   readonly leaderAction?: string;
-  /** Default {@link DEFAULT_SLAVE_ACTION}. */
+  /**
+   * The slave action: the shipped {@link DEFAULT_SLAVE_ACTION} (values drawn from 0..1000, checked)
+   * or any action built on `joinRound` from `whisk-sync/action` (any JSON values). Default
+   * {@link DEFAULT_SLAVE_ACTION}.
+   */
   readonly slaveAction?: string;
+  /**
+   * Extra parameters for every slave activation, next to the round's own (which they may not set:
+   * see {@link RESERVED_SLAVE_PARAMS}). Default none.
+   */
+  readonly slaveParams?: Readonly<Record<string, unknown>>;
   /**
    * Deadline of each action, passed as `timeoutMs`; the client waits this plus
    * {@link COLLECTION_GRACE_MS}. Default: not passed (the actions use `__OW_DEADLINE`); the client
@@ -44,8 +56,10 @@ export interface RoundOptions {
    * time limit (the manifest's `timeout`) is what bounds them.
    */
   readonly waitMs?: number;
-  /** Lease of one grant, passed to the leader. Default: the protocol's. */
+  /** Lease of one grant, passed to the leader. Default: the protocol's (5000). */
   readonly leaseMs?: number;
+  /** Longest hold of one grant, renewals included, passed to the leader. Default: the protocol's (30000). */
+  readonly maxHoldMs?: number;
   /**
    * Where slaves publish their appends, passed to the leader, which tells every slave. Default: the
    * protocol's, `'fanout'`.
@@ -67,13 +81,28 @@ export interface RoundOptions {
 /** Wall-clock milliseconds on the same scale as the actions' history times. */
 const now = wallClockMs;
 
+/** Parameters the round itself passes to every slave; `slaveParams` may not set them. */
+export const RESERVED_SLAVE_PARAMS: readonly string[] = [
+  'id',
+  'n',
+  'runId',
+  'amqpUrl',
+  'signingKey',
+  'history',
+  'timeoutMs',
+  'expiresMs',
+  'appendRoute',
+];
+
 /**
  * Runs one synchronized round: checks that the leader and all N slaves can run at once, invokes the
  * leader and the N slaves, collects every result, re-invokes failed slaves up to `retries` times (same
- * id) or tells the leader to give up on them, waits for the leader, and judges the outcome.
+ * id) or tells the leader to give up on them, waits for the leader, and judges the outcome. When the
+ * leader fails, the client stops waiting for the slaves at once and gives them up.
  *
  * Throws only when the round cannot start or its invocations are refused (`CapacityError`,
- * `InvocationError`, `ConfigError`); every failure during the round is in the report.
+ * `InvocationError`, `ConfigError`, a `TypeError` for a bad option); every failure during the round
+ * is in the report.
  */
 export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const { executor, n, amqpUrl } = options;
@@ -83,6 +112,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   if (!Number.isSafeInteger(retries) || retries < 0) {
     throw new TypeError(`retries must be a non-negative integer, got ${String(retries)}`);
   }
+  const userParams = checkSlaveParams(options.slaveParams);
   const note = options.onNote ?? (() => undefined);
   const coordination = options.coordination ?? defaultCoordination;
   const leaderAction = options.leaderAction ?? DEFAULT_LEADER_ACTION;
@@ -93,7 +123,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const { runId, signingKey } = coordination.createRunCredentials();
   const deadline = t0 + (options.waitMs ?? (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + COLLECTION_GRACE_MS);
   const remaining = (): number => Math.max(1, deadline - now());
-  const clientEvents: HistoryEvent[] = [];
+  const events = new ClientEvents(runId, now);
   const shared = {
     n,
     runId,
@@ -103,49 +133,25 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     history: true,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
-  const invoked = (role: 'leader' | 'slave', future: ResponseFuture<object>, slave?: number): void => {
-    const event: InvokeEvent = {
-      type: 'invoke',
-      actor: 'client',
-      role,
-      runId,
-      t: now(),
-      ...(slave === undefined ? {} : { slave }),
-      ...(future.activationId === undefined ? {} : { activationId: future.activationId }),
-    };
-    clientEvents.push(event);
-  };
-  const ended = (role: 'leader' | 'slave', future: ResponseFuture<object>, slave?: number): void => {
-    const event: EndEvent = {
-      type: 'end',
-      actor: 'client',
-      role,
-      runId,
-      t: now(),
-      status: endStatus(future),
-      ...(slave === undefined ? {} : { slave }),
-      ...(future.activationId === undefined ? {} : { activationId: future.activationId }),
-    };
-    clientEvents.push(event);
-  };
 
   const leaderParams: LeaderParams = {
     ...shared,
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
     ...(options.appendRoute === undefined ? {} : { appendRoute: options.appendRoute }),
   };
   const leader = await executor.callAsync<LeaderResult>(leaderAction, { ...leaderParams });
-  invoked('leader', leader);
+  events.invoked('leader', leader);
   const ids = Array.from({ length: n }, (_, id) => id);
   const slaveParams: Omit<SlaveParams, 'id'> = shared;
   const firstSlaves = await executor.map<SlaveResult>(
     slaveAction,
     ids.map((id) => ({ id })),
-    { extraParams: { ...slaveParams } },
+    { extraParams: { ...userParams, ...slaveParams } },
   );
   const tInvoked = now();
   firstSlaves.forEach((future, id) => {
-    invoked('slave', future, id);
+    events.invoked('slave', future, id);
   });
 
   const allFutures: ResponseFuture<object>[] = [leader, ...firstSlaves];
@@ -153,109 +159,94 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   // see the revocations, fenced appends and incomplete ends that a fault produces.
   const failedHistory: HistoryEvent[] = [];
   let retried = 0;
-  const collectSlave = async (
-    id: number,
-    first: ResponseFuture<SlaveResult>,
-  ): Promise<{ result: SlaveResult } | { failure: SlaveFailure }> => {
-    let future = first;
-    const activationIds: string[] = [];
-    for (let attempt = 1; ; attempt++) {
-      if (future.activationId !== undefined) activationIds.push(future.activationId);
-      let error: unknown;
-      try {
-        const result = await future.result({ timeoutMs: remaining() });
-        ended('slave', future, id);
-        const checked = asSlaveResult(result);
-        if (typeof checked === 'string') error = new Error(checked);
-        else return { result: checked };
-      } catch (caught) {
-        ended('slave', future, id);
-        failedHistory.push(...historyOfFailure(caught));
-        error = caught;
-      }
-      const reason = oneLine(error);
-      const canRetry = attempt <= retries && !(error instanceof ExecutorTimeoutError) && remaining() > 1;
-      if (canRetry) {
-        note(`slave ${id} failed (${reason}); invoking it again (retry ${attempt} of ${retries})`);
-        retried++;
-        future = await future.retry();
-        allFutures.push(future);
-        invoked('slave', future, id);
-        continue;
-      }
-      note(`slave ${id} failed: ${reason}`);
-      try {
-        await coordination.abandonSlave({ amqpUrl, runId, signingKey, slave: id });
-      } catch (abandonError) {
-        note(`could not tell the leader that slave ${id} failed: ${oneLine(abandonError)}`);
-      }
-      return { failure: { id, attempts: attempt, activationIds, error: reason } };
-    }
+  const leaderFailed = new AbortController();
+  const context: CollectContext = {
+    retries,
+    remaining,
+    stop: leaderFailed.signal,
+    events,
+    note,
+    retried: (future) => {
+      retried++;
+      allFutures.push(future);
+    },
+    failedHistory: (found) => failedHistory.push(...found),
+    abandon: (slave) => coordination.abandonSlave({ amqpUrl, runId, signingKey, slave }),
   };
 
   const leaderOutcome = (async () => {
     try {
       const result = await leader.result({ timeoutMs: remaining() });
-      ended('leader', leader);
+      events.ended('leader', leader);
       return { ok: true as const, result };
     } catch (error) {
-      ended('leader', leader);
+      events.ended('leader', leader, undefined, error);
       failedHistory.push(...historyOfFailure(error));
-      note(`leader failed: ${oneLine(error)}`);
+      note(`leader failed: ${oneLine(error)}; no longer waiting for the slaves`);
+      // Nobody can grant the slaves any more: waiting for them would only cost the deadline.
+      leaderFailed.abort();
       return { ok: false as const, error: oneLine(error) };
     }
   })();
-  const slaveOutcomes = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future)));
+  const collected = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future, context)));
   const leaderResult = await leaderOutcome;
   const tDone = now();
 
-  const slaves = slaveOutcomes.map((outcome) => ('result' in outcome ? outcome.result : null));
-  const failed = slaveOutcomes.flatMap((outcome) => ('failure' in outcome ? [outcome.failure] : []));
-  const lists = slaves.map((slave) => slave?.list ?? null);
-  const returned = lists.filter((list): list is number[] => list !== null);
-  const first = returned[0] ?? [];
-  const agree = returned.length > 0 && returned.every((list) => sameList(list, first));
-
-  const problems: string[] = [];
-  if (!leaderResult.ok) problems.push(`leader failed: ${leaderResult.error}`);
-  for (const failure of failed) problems.push(`slave ${failure.id} failed: ${failure.error}`);
-  if (returned.length > 0 && !agree) problems.push('the slaves returned different lists');
-  if (agree && first.length !== n) problems.push(`the list has ${first.length} values, expected ${n}`);
-  const invalid = first.filter((value) => !isValidValue(value));
-  if (invalid.length > 0)
-    problems.push(`the list holds values outside 0..${MAX_VALUE}: ${invalid.join(', ')}`);
-
+  const judged = judgeRound({
+    n,
+    leader: leaderResult.ok ? { ok: true } : leaderResult,
+    slaves: collected,
+    drawnValues: isShippedSlave(slaveAction),
+  });
   const actionHistory = [
     ...(leaderResult.ok ? (leaderResult.result.history ?? []) : []),
-    ...slaves.flatMap((slave) => slave?.history ?? []),
+    ...judged.slaves.flatMap((slave) => slave?.history ?? []),
     ...failedHistory,
   ];
-  const history = mergeHistories(actionHistory, clientEvents);
+  const history = mergeHistories(actionHistory, events.events);
   const timings = measure({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
-  const missing = [...new Set(slaves.flatMap((slave) => slave?.missing ?? []))].sort((a, b) => a - b);
 
   return {
     runId,
     n,
-    ok: problems.length === 0,
-    agree,
-    list: first,
-    results: lists,
-    slaves,
+    ok: judged.ok,
+    agree: judged.agree,
+    list: judged.list,
+    listed: judged.listed,
+    results: judged.results,
+    slaves: judged.slaves,
     leader: {
       ok: leaderResult.ok,
       ...(leader.activationId === undefined ? {} : { activationId: leader.activationId }),
       ...(leaderResult.ok ? {} : { error: leaderResult.error }),
     },
-    failed,
-    missing,
-    dropped: slaves.reduce((sum, slave) => sum + (slave?.dropped ?? 0), 0),
+    failed: judged.failed,
+    missing: judged.missing,
+    dropped: judged.dropped,
     retried,
-    problems,
+    problems: judged.problems,
     timings,
     elapsedMs: Math.round(tDone - t0),
     ...(options.history === true ? { history } : {}),
   };
+}
+
+/** Whether `action` names the shipped slave (any package): its values are drawn from 0..1000. */
+export function isShippedSlave(action: string): boolean {
+  return action === DEFAULT_SLAVE_ACTION;
+}
+
+/** A copy of the user's slave parameters; a TypeError for a non-object or a reserved key. */
+function checkSlaveParams(params: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  if (params === undefined) return {};
+  if (!isRecord(params)) throw new TypeError('slaveParams must be an object of parameters');
+  const reserved = Object.keys(params).filter((key) => RESERVED_SLAVE_PARAMS.includes(key));
+  if (reserved.length > 0) {
+    throw new TypeError(
+      `slaveParams may not set ${reserved.join(', ')}: the round passes ${reserved.length === 1 ? 'it' : 'them'} itself`,
+    );
+  }
+  return { ...params };
 }
 
 function measure(input: {
@@ -288,38 +279,4 @@ function measure(input: {
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-function endStatus(future: ResponseFuture<object>): EndEvent['status'] {
-  const error = future.error;
-  if (error === undefined) return 'success';
-  if (error instanceof ActivationError) return error.status;
-  if (error instanceof ExecutorTimeoutError) return 'timeout';
-  return 'whisk internal error';
-}
-
-/** History events in the error result of a failed activation, if it returned any. */
-function historyOfFailure(error: unknown): HistoryEvent[] {
-  if (!(error instanceof ActivationError)) return [];
-  const history = error.result.history;
-  return Array.isArray(history) ? (history as HistoryEvent[]) : [];
-}
-
-/** The result as a {@link SlaveResult}, or one line saying why it is not one. */
-function asSlaveResult(value: unknown): SlaveResult | string {
-  if (typeof value !== 'object' || value === null) return 'the slave returned no dictionary';
-  const list = (value as { list?: unknown }).list;
-  if (!Array.isArray(list) || !list.every((v): v is number => typeof v === 'number')) {
-    return 'the slave returned no list of numbers';
-  }
-  return value as SlaveResult;
-}
-
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
-}
-
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }

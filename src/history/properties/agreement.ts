@@ -1,3 +1,4 @@
+import { sameValue, type JsonValue } from '../../protocol/json-value.js';
 import { describeList, slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
 import type { RunView } from '../run-view.js';
@@ -33,8 +34,8 @@ export function checkAgreement(run: RunView): Finding[] {
   return findings;
 }
 
-function firstDifference(a: readonly number[], b: readonly number[]): number | undefined {
+function firstDifference(a: readonly JsonValue[], b: readonly JsonValue[]): number | undefined {
   const length = Math.max(a.length, b.length);
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return i;
+  for (let i = 0; i < length; i++) if (i >= a.length || i >= b.length || !sameValue(a[i], b[i])) return i;
   return undefined;
 }

@@ -1,16 +1,20 @@
 import type { AppendEvent, CommitEvent, GrantEvent } from '../event.js';
+import { sameValue, showValue, type JsonValue } from '../../protocol/json-value.js';
 import { isValidValue, MAX_VALUE } from '../../protocol/limits.js';
 import { slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
 import { groupBy, returnedLists, type RunView } from '../run-view.js';
 
 /**
- * Validity: each commit matches its grant (slave and token) and the holder's own append; values are
- * integers in 0..1000; positions 0..k-1 are committed once each; a slave is committed at most once;
- * every entry of every returned list is the committed value of its position.
+ * Validity: each commit matches its grant (slave and token) and the holder's own append (values
+ * compared as JSON); with `drawn`, values are integers in 0..1000 (the shipped slave's range);
+ * positions 0..k-1 are committed once each; a slave is committed at most once; every entry of every
+ * returned list is the committed value of its position.
  */
-export function checkValidity(run: RunView): Finding[] {
+export function checkValidity(run: RunView, drawn = false): Finding[] {
+  const inRange = (value: JsonValue): boolean => !drawn || isValidValue(value);
   const context: CommitContext = {
+    inRange,
     grants: run.grantBySeq,
     recorders: new Set(
       run.events.flatMap((e) => (e.actor === 'slave' && e.slave !== undefined ? [e.slave] : [])),
@@ -21,11 +25,12 @@ export function checkValidity(run: RunView): Finding[] {
     ...run.commits.flatMap((c) => commitProblems(c, context)),
     ...positionProblems(run),
     ...duplicateSlaves(run),
-    ...listProblems(run),
+    ...listProblems(run, inRange),
   ];
 }
 
 interface CommitContext {
+  readonly inRange: (value: JsonValue) => boolean;
   readonly grants: ReadonlyMap<number, GrantEvent>;
   /** Slaves that recorded events of their own. */
   readonly recorders: ReadonlySet<number>;
@@ -35,12 +40,12 @@ interface CommitContext {
 function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
   const base = { seq: c.seq, slave: c.slave, position: c.position };
   const problems: Finding[] = [];
-  if (!isValidValue(c.value)) {
+  if (!context.inRange(c.value)) {
     problems.push({
       ...base,
-      message: `commit of seq ${c.seq} holds ${c.value}, not an integer in 0..${MAX_VALUE}`,
+      message: `commit of seq ${c.seq} holds ${showValue(c.value)}, not an integer in 0..${MAX_VALUE}`,
       expected: `an integer in 0..${MAX_VALUE}`,
-      seen: String(c.value),
+      seen: showValue(c.value),
     });
   }
   const grant = context.grants.get(c.seq);
@@ -74,12 +79,12 @@ function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
       expected: `an append by slave ${c.slave}`,
       seen: 'none',
     });
-  } else if (!appends.some((a) => a.value === c.value)) {
+  } else if (!appends.some((a) => sameValue(a.value, c.value))) {
     problems.push({
       ...base,
       message: `the committed value of seq ${c.seq} is not the one slave ${c.slave} appended`,
-      expected: appends.map((a) => a.value).join(' or '),
-      seen: String(c.value),
+      expected: appends.map((a) => showValue(a.value)).join(' or '),
+      seen: showValue(c.value),
     });
   }
   return problems;
@@ -138,7 +143,7 @@ function duplicateSlaves(run: RunView): Finding[] {
   return problems;
 }
 
-function listProblems(run: RunView): Finding[] {
+function listProblems(run: RunView, inRange: (value: JsonValue) => boolean): Finding[] {
   const problems: Finding[] = [];
   const committed = run.commitAtPosition;
   for (const { slave, list } of returnedLists(run)) {
@@ -149,25 +154,25 @@ function listProblems(run: RunView): Finding[] {
         problems.push({
           ...who,
           position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, where nothing was committed`,
+          message: `${slaveName(slave)} returned ${showValue(value)} at position ${position}, where nothing was committed`,
           expected: 'no entry',
-          seen: String(value),
+          seen: showValue(value),
         });
-      } else if (commit.value !== value) {
+      } else if (!sameValue(commit.value, value)) {
         problems.push({
           ...who,
           position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, but slave ${commit.slave}'s committed value is ${commit.value}`,
-          expected: String(commit.value),
-          seen: String(value),
+          message: `${slaveName(slave)} returned ${showValue(value)} at position ${position}, but slave ${commit.slave}'s committed value is ${showValue(commit.value)}`,
+          expected: showValue(commit.value),
+          seen: showValue(value),
         });
-      } else if (!isValidValue(value)) {
+      } else if (!inRange(value)) {
         problems.push({
           ...who,
           position,
-          message: `${slaveName(slave)} returned ${value} at position ${position}, not an integer in 0..${MAX_VALUE}`,
+          message: `${slaveName(slave)} returned ${showValue(value)} at position ${position}, not an integer in 0..${MAX_VALUE}`,
           expected: `an integer in 0..${MAX_VALUE}`,
-          seen: String(value),
+          seen: showValue(value),
         });
       }
     }

@@ -27,7 +27,7 @@ describe('README: using the library', function () {
 
   it('deploys, runs a leader and three slaves, and every slave returns the same list', async function () {
     const fexec = new FunctionExecutor({ target: 'local' });
-    let lists: number[][];
+    let lists: unknown[][];
     try {
       const target = await fexec.ready();
       await deployManifest(target.client!, loadManifest(join(ROOT, 'manifest.yaml')));
