@@ -145,7 +145,7 @@ export class CriticalSection {
   }
 
   private fail(seq: number, code: FailureCode, reason: string): Send[] {
-    return this.machine.release(seq, code, `slave ${this.run.id}: ${reason}`, this.now());
+    return this.machine.release(seq, code, reason, this.now());
   }
 
   private finish(seq: number, feed: Feed, input: () => Send[]): void {

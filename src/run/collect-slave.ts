@@ -86,7 +86,7 @@ export async function collectSlave(
 }
 
 /** The `code` of a failed activation's error result, if any. */
-function failureCode(error: unknown): unknown {
+export function failureCode(error: unknown): unknown {
   return error instanceof ActivationError ? error.result.code : undefined;
 }
 

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import type { FunctionExecutor } from '../executor/executor.js';
 import type { ResponseFuture } from '../executor/future.js';
 import type { HistoryEvent } from '../history/event.js';
@@ -8,7 +10,13 @@ import { DEFAULT_TIMEOUT_MS } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
 import type { AppendRoute } from '../protocol/messages.js';
 import { ClientEvents } from './client-events.js';
-import { collectSlave, historyOfFailure, oneLine, type CollectContext } from './collect-slave.js';
+import {
+  collectSlave,
+  failureCode,
+  historyOfFailure,
+  oneLine,
+  type CollectContext,
+} from './collect-slave.js';
 import { defaultCoordination, type RunCoordination } from './coordination.js';
 import { judgeRound } from './judge-round.js';
 import type { RoundReport, RoundTimings } from './report.js';
@@ -160,6 +168,8 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const failedHistory: HistoryEvent[] = [];
   let retried = 0;
   const leaderFailed = new AbortController();
+  // Every slave's wait listens to it: one listener per slave is expected, not a leak.
+  setMaxListeners(0, leaderFailed.signal);
   const context: CollectContext = {
     retries,
     remaining,
@@ -182,9 +192,12 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     } catch (error) {
       events.ended('leader', leader, undefined, error);
       failedHistory.push(...historyOfFailure(error));
-      note(`leader failed: ${oneLine(error)}; no longer waiting for the slaves`);
-      // Nobody can grant the slaves any more: waiting for them would only cost the deadline.
-      leaderFailed.abort();
+      // An incomplete run was ended by the leader: its slaves have the end and return at once.
+      // Any other failure leaves nobody to grant or end: waiting for the slaves would only cost
+      // the deadline.
+      const ended = failureCode(error) === 'INCOMPLETE';
+      note(`leader failed: ${oneLine(error)}${ended ? '' : '; no longer waiting for the slaves'}`);
+      if (!ended) leaderFailed.abort();
       return { ok: false as const, error: oneLine(error) };
     }
   })();
