@@ -128,8 +128,8 @@ export class CriticalSection {
     };
     let value: unknown;
     try {
-      // Inside the async function a synchronous throw becomes a rejection too.
-      value = await (async () => this.callback(context))();
+      // Inside the promise chain a synchronous throw becomes a rejection too.
+      value = await Promise.resolve().then(() => this.callback(context));
     } catch (error) {
       this.finish(seq, feed, () =>
         this.fail(seq, 'CALLBACK_FAILED', `its callback failed: ${oneLine(error)}`),
@@ -145,7 +145,7 @@ export class CriticalSection {
   }
 
   private fail(seq: number, code: FailureCode, reason: string): Send[] {
-    return this.machine.release(seq, code, reason, this.now());
+    return this.machine.release(seq, code, reason);
   }
 
   private finish(seq: number, feed: Feed, input: () => Send[]): void {

@@ -238,7 +238,7 @@ export class SlaveMachine {
    * Gives grant `seq` back without a value (the callback failed) and fails with `code`: the leader
    * grants the next slave at once instead of waiting for the lease to run out.
    */
-  release(seq: number, code: FailureCode, error: string, now: number): Send[] {
+  release(seq: number, code: FailureCode, error: string): Send[] {
     const held = this.grant;
     if (held?.seq !== seq) return [];
     const { runId, id, nonce } = this.config;

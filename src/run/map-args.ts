@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 
+import { DEFAULT_LEASE_MS } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
 import { attachNegativeValues, integerInRange, parseArgsMessage } from './option-values.js';
+import { parseParam, slaveParamsProblem } from './slave-params.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
@@ -32,6 +34,12 @@ export interface MapCommand {
   /** Deadline of the whole round, and of each action. */
   readonly timeoutMs?: number;
   readonly leaseMs?: number;
+  /** Longest hold of one grant, renewals included. */
+  readonly maxHoldMs?: number;
+  /** The slave action to run (`pkg/action`); default the shipped slave. */
+  readonly slaveAction?: string;
+  /** Extra parameters for every slave (`--param key=value`). */
+  readonly slaveParams?: Readonly<Record<string, unknown>>;
   /** Where slaves publish their appends (`fanout`, the default, or `leader`). */
   readonly appendRoute?: AppendRoute;
   /** How often a failed slave is re-invoked with the same id. Default 0: report it to the leader instead. */
@@ -68,7 +76,13 @@ usage: npm run map -- N [options]
                           1 gives every activation its own process, as OpenWhisk does by default)
   --timeout-ms MS         how long the client waits for the round (MS + 15 s); also the actions' deadline
                           where the platform sets none (__OW_DEADLINE, from the action's time limit, wins)
-  --lease-ms MS           lease of one write grant; a holder that does not append in time is revoked
+  --lease-ms MS           lease of one write grant; a holder that neither appends nor renews in time
+                          is revoked (a live holder renews every third of a lease)
+  --max-hold-ms MS        longest hold of one grant, renewals included (default 30000)
+  --slave-action NAME     the slave action (pkg/action), e.g. your own built on whisk-sync/action
+                          (default: the shipped slave, which draws integers in 0..1000)
+  --param KEY=VALUE       a parameter for every slave, repeatable; VALUE is parsed as JSON when it is
+                          JSON, else taken as a string
   --append-route ROUTE    fanout (default): every slave receives every append, about N² deliveries;
                           leader: appends go to the leader alone, about N deliveries (for large N)
   --retries K             re-invoke a failed slave up to K times with the same id (default 0)
@@ -78,8 +92,8 @@ usage: npm run map -- N [options]
   --debug                 print stack traces of unexpected errors
   -h, --help              show this help
 
-Exit status: 0 when the leader succeeded and all N slaves returned the same list of N integers in
-0..1000; 1 when the run failed or disagreed; 2 for usage errors.`;
+Exit status: 0 when the leader succeeded and all N slaves returned the same list of N values (integers
+in 0..1000 for the shipped slave); 1 when the run failed or disagreed; 2 for usage errors.`;
 }
 
 const OPTIONS = {
@@ -91,6 +105,9 @@ const OPTIONS = {
   'local-concurrency': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
+  'max-hold-ms': { type: 'string' },
+  'slave-action': { type: 'string' },
+  param: { type: 'string', multiple: true },
   'append-route': { type: 'string' },
   retries: { type: 'string' },
   history: { type: 'string' },
@@ -140,6 +157,8 @@ export function parseMapArgs(
   }
   const timeoutMs = optionalInteger(values['timeout-ms'], '--timeout-ms', 1);
   const leaseMs = optionalInteger(values['lease-ms'], '--lease-ms', 1);
+  const maxHoldMs = optionalInteger(values['max-hold-ms'], '--max-hold-ms', 1);
+  const slaveParams = optionalParams(values.param);
   const appendRoute = optionalRoute(values['append-route']);
   const localConcurrency = optionalInteger(values['local-concurrency'], '--local-concurrency', 1);
   if (localConcurrency !== undefined && localConcurrency > MAX_LOCAL_CONCURRENCY) {
@@ -160,6 +179,11 @@ export function parseMapArgs(
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(localConcurrency === undefined ? {} : { localConcurrency }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
+    ...(maxHoldMs === undefined ? {} : { maxHoldMs }),
+    ...(values['slave-action'] === undefined
+      ? {}
+      : { slaveAction: nonBlank(values['slave-action'], '--slave-action') }),
+    ...(slaveParams === undefined ? {} : { slaveParams }),
     ...(appendRoute === undefined ? {} : { appendRoute }),
     ...(values.history === undefined ? {} : { historyFile: nonBlank(values.history, '--history') }),
     ...(values.plot === undefined ? {} : { plotFile: values.plot }),
@@ -171,7 +195,26 @@ export function parseMapArgs(
   ) {
     throw new UsageError(`--lease-ms (${command.leaseMs}) must be below --timeout-ms (${command.timeoutMs})`);
   }
+  const leaseMsOrDefault = command.leaseMs ?? DEFAULT_LEASE_MS;
+  if (command.maxHoldMs !== undefined && command.maxHoldMs < leaseMsOrDefault) {
+    throw new UsageError(
+      `--max-hold-ms (${command.maxHoldMs}) must be at least the lease (${leaseMsOrDefault} ms)`,
+    );
+  }
   return { kind: 'run', command };
+}
+
+function optionalParams(texts: readonly string[] | undefined): Record<string, unknown> | undefined {
+  if (texts === undefined) return undefined;
+  const params: Record<string, unknown> = {};
+  for (const text of texts) {
+    const param = parseParam(text);
+    if (param === undefined) throw new UsageError(`--param expects KEY=VALUE, got ${JSON.stringify(text)}`);
+    params[param.key] = param.value;
+  }
+  const problem = slaveParamsProblem(params);
+  if (problem !== undefined) throw new UsageError(`--param: ${problem}`);
+  return params;
 }
 
 function optionalRoute(text: string | undefined): AppendRoute | undefined {

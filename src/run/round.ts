@@ -4,7 +4,6 @@ import type { FunctionExecutor } from '../executor/executor.js';
 import type { ResponseFuture } from '../executor/future.js';
 import type { HistoryEvent } from '../history/event.js';
 import { mergeHistories } from '../history/jsonl.js';
-import { isRecord } from '../is-record.js';
 import { wallClockMs } from '../protocol/deadline.js';
 import { DEFAULT_TIMEOUT_MS } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
@@ -19,7 +18,9 @@ import {
 } from './collect-slave.js';
 import { defaultCoordination, type RunCoordination } from './coordination.js';
 import { judgeRound } from './judge-round.js';
-import type { RoundReport, RoundTimings } from './report.js';
+import type { RoundReport } from './report.js';
+import { slaveParamsProblem } from './slave-params.js';
+import { measureRound } from './timings.js';
 
 /** Default action names, as `manifest.yaml` deploys them. */
 export const DEFAULT_LEADER_ACTION = 'whisk-sync/leader';
@@ -49,7 +50,7 @@ export interface RoundOptions {
   readonly slaveAction?: string;
   /**
    * Extra parameters for every slave activation, next to the round's own (which they may not set:
-   * see {@link RESERVED_SLAVE_PARAMS}). Default none.
+   * see `RESERVED_SLAVE_PARAMS`). Default none.
    */
   readonly slaveParams?: Readonly<Record<string, unknown>>;
   /**
@@ -88,19 +89,6 @@ export interface RoundOptions {
 
 /** Wall-clock milliseconds on the same scale as the actions' history times. */
 const now = wallClockMs;
-
-/** Parameters the round itself passes to every slave; `slaveParams` may not set them. */
-export const RESERVED_SLAVE_PARAMS: readonly string[] = [
-  'id',
-  'n',
-  'runId',
-  'amqpUrl',
-  'signingKey',
-  'history',
-  'timeoutMs',
-  'expiresMs',
-  'appendRoute',
-];
 
 /**
  * Runs one synchronized round: checks that the leader and all N slaves can run at once, invokes the
@@ -217,7 +205,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     ...failedHistory,
   ];
   const history = mergeHistories(actionHistory, events.events);
-  const timings = measure({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
+  const timings = measureRound({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
 
   return {
     runId,
@@ -252,44 +240,7 @@ export function isShippedSlave(action: string): boolean {
 /** A copy of the user's slave parameters; a TypeError for a non-object or a reserved key. */
 function checkSlaveParams(params: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   if (params === undefined) return {};
-  if (!isRecord(params)) throw new TypeError('slaveParams must be an object of parameters');
-  const reserved = Object.keys(params).filter((key) => RESERVED_SLAVE_PARAMS.includes(key));
-  if (reserved.length > 0) {
-    throw new TypeError(
-      `slaveParams may not set ${reserved.join(', ')}: the round passes ${reserved.length === 1 ? 'it' : 'them'} itself`,
-    );
-  }
+  const problem = slaveParamsProblem(params);
+  if (problem !== undefined) throw new TypeError(`slaveParams: ${problem}`);
   return { ...params };
-}
-
-function measure(input: {
-  t0: number;
-  tInvoked: number;
-  tDone: number;
-  futures: readonly ResponseFuture<object>[];
-  history: readonly HistoryEvent[];
-}): RoundTimings {
-  const { t0, tInvoked, tDone, futures, history } = input;
-  const stats = futures.flatMap((future) => (future.stats === undefined ? [] : [future.stats]));
-  const starts = stats.map((s) => (s.waitTime ?? 0) + (s.initTime ?? 0));
-  const ends = stats.map((s) => s.end);
-  const grants = history.filter((e) => e.type === 'grant').map((e) => e.t);
-  const commits = history.filter((e) => e.type === 'commit').map((e) => e.t);
-  const firstGrant = grants.length > 0 ? Math.min(...grants) : undefined;
-  const lastCommit = commits.length > 0 ? Math.max(...commits) : undefined;
-  const lastEnd = ends.length > 0 ? Math.max(...ends) : undefined;
-  return {
-    invocationMs: round(tInvoked - t0),
-    containerStartMs: starts.length > 0 ? Math.max(...starts) : undefined,
-    coldStarts: stats.filter((s) => s.initTime !== undefined).length,
-    firstGrantMs: firstGrant === undefined ? undefined : round(firstGrant - t0),
-    coordinationMs:
-      firstGrant === undefined || lastCommit === undefined ? undefined : round(lastCommit - firstGrant),
-    collectionMs: lastEnd === undefined ? undefined : round(Math.max(0, tDone - lastEnd)),
-    totalMs: round(tDone - t0),
-  };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }

@@ -27,7 +27,7 @@ type ActionBundles = (options: { entry: Record<string, string>; outputPath: stri
 function compile(config: Configuration): Promise<void> {
   return new Promise((resolve, reject) => {
     webpack(config, (error, stats) => {
-      if (error !== null && error !== undefined) reject(error);
+      if (error) reject(error);
       else if (stats?.hasErrors() === true) reject(new Error(stats.toString('errors-only')));
       else resolve();
     });

@@ -1,3 +1,4 @@
+import { canonicalJson, sameValue, showValue } from '../../protocol/json-value.js';
 import { at, slaveName } from '../describe.js';
 import type { Finding } from '../report.js';
 import { groupBy, returnedLists, type RunView } from '../run-view.js';
@@ -35,7 +36,7 @@ function fencedValuesInLists(run: RunView): Finding[] {
   // Values appended under revoked grants, by value: a list entry is checked with one lookup.
   const fenced = groupBy(
     run.appends.filter((a) => revoked.has(`${a.seq}/${a.token}`)),
-    (a) => a.value,
+    (a) => canonicalJson(a.value),
   );
   if (fenced.size === 0) return [];
   const committed = run.commitAtPosition;
@@ -43,17 +44,17 @@ function fencedValuesInLists(run: RunView): Finding[] {
   for (const { slave, list } of returnedLists(run)) {
     for (const [position, value] of list.entries()) {
       const expected = committed.get(position)?.value;
-      if (expected === value) continue;
-      for (const a of fenced.get(value) ?? []) {
+      if (sameValue(expected, value)) continue;
+      for (const a of fenced.get(canonicalJson(value)) ?? []) {
         findings.push({
           seq: a.seq,
           slave: a.slave,
           position,
           message:
-            `${slaveName(slave)}'s list holds ${value} at position ${position}, the value slave ${a.slave} ` +
+            `${slaveName(slave)}'s list holds ${showValue(value)} at position ${position}, the value slave ${a.slave} ` +
             `appended under revoked seq ${a.seq}`,
-          expected: expected === undefined ? 'no entry' : String(expected),
-          seen: String(value),
+          expected: expected === undefined ? 'no entry' : showValue(expected),
+          seen: showValue(value),
         });
       }
     }

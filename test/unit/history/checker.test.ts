@@ -124,7 +124,11 @@ describe('checkHistory', () => {
       const events = edit(base, isCommit(2), (c) => ({ ...c, value: ((c.value as number) + 1) % 1001 }));
       const found = violations(checkHistory(events), 'Validity');
       const mismatch = found.find((v) => v.message.includes('not the one'));
-      expect(mismatch).to.include({ seq: commit.seq, slave: commit.slave, expected: String(commit.value) });
+      expect(mismatch).to.include({
+        seq: commit.seq,
+        slave: commit.slave,
+        expected: JSON.stringify(commit.value),
+      });
     });
 
     it('fails when a commit names another slave than the grant', () => {
@@ -272,7 +276,7 @@ describe('checkHistory', () => {
         seq: zombieAppend.seq,
         slave: 0,
         position: 2,
-        seen: String(zombieAppend.value),
+        seen: JSON.stringify(zombieAppend.value),
       });
     });
   });

@@ -100,7 +100,7 @@ describe('the critical section in the protocol machines', () => {
     l.start(0);
     deliver(l.receive(a.start(0)[0]!.message, 0), a, 0, 0);
     deliver(l.receive(b.start(0)[0]!.message, 0), b, 1, 0);
-    const release = a.release(0, 'CALLBACK_FAILED', 'slave 0: its callback failed: boom', 1);
+    const release = a.release(0, 'CALLBACK_FAILED', 'its callback failed: boom');
     expect(a.outcome).to.deep.include({ ok: false, code: 'CALLBACK_FAILED' });
     const next = l.receive(release[0]!.message, 2);
     expect(of(next, 'grant')[0]).to.include({ slave: 1, seq: 1 });
