@@ -60,4 +60,11 @@ describe('map --slave-action, --param and --max-hold-ms', () => {
       /^--max-hold-ms must be an integer of at least 1/,
     );
   });
+
+  it('rejects a maximum hold below the lease', () => {
+    expect(usageError(['5', '--max-hold-ms', '4000'])).to.equal(
+      '--max-hold-ms (4000) must be at least the lease (5000 ms)',
+    );
+    expect(run(['5', '--lease-ms', '1000', '--max-hold-ms', '4000']).maxHoldMs).to.equal(4000);
+  });
 });
