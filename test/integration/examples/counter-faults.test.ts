@@ -14,7 +14,7 @@ import { runRound } from '../../../src/run/round.js';
 import { waitForConsumer } from '../../helpers/broker-faults.js';
 import { AMQP_URL, buildExamples, startExamplesLab, type ExamplesLab } from '../../helpers/examples.js';
 import { LogObserver, revokedSlaves, type LogTraffic } from '../../helpers/log-observer.js';
-import { ContainerWatch, RecordingCoordination, waitFor } from '../../helpers/whisk-faults.js';
+import { ContainerWatch, RecordingCoordination } from '../../helpers/whisk-faults.js';
 
 const N = 50;
 const COUNTER = 'examples/counter';
