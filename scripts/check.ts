@@ -1,5 +1,5 @@
 /**
- * `npm run check -- history.jsonl [--json] [--shared-clock] [--run ID]`: judges a recorded run history.
+ * `npm run check -- history.jsonl [--json] [--shared-clock] [--drawn-values] [--run ID]`: judges a recorded run history.
  * Exit status: 0 when every property holds, 1 when one fails, 2 for a usage error.
  */
 import { parseArgs } from 'node:util';
@@ -10,12 +10,14 @@ import { readHistoryFile } from '../src/history/jsonl.js';
 import { UsageError } from '../src/run/errors.js';
 import { parseArgsMessage } from '../src/run/option-values.js';
 
-const USAGE = `usage: npm run check -- <history.jsonl> [--json] [--shared-clock] [--run <id>]
+const USAGE = `usage: npm run check -- <history.jsonl> [--json] [--shared-clock] [--drawn-values] [--run <id>]
 
 Checks a JSONL run history for Mutual exclusion, Agreement, Validity, Termination and Fencing.
 
   --json          print the report as JSON instead of text
   --shared-clock  all parties recorded times on one clock: also check that appends lie within grants
+  --drawn-values  the slaves were the shipped slave: every value must be an integer in 0..1000
+                  (default: any JSON value, as a slave action on whisk-sync/action appends)
   --run <id>      check only this run id (default: every run in the file)
   -h, --help      show this help
 
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         'shared-clock': { type: 'boolean', default: false },
+        'drawn-values': { type: 'boolean', default: false },
         run: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -54,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
   if (events.length === 0) throw new UsageError(`${file} holds no events`);
   const report = checkHistory(events, {
     sharedClock: values['shared-clock'],
+    drawnValues: values['drawn-values'],
     ...(values.run === undefined ? {} : { runId: values.run }),
   });
   if (report.runs.length === 0) throw new UsageError(`run ${values.run ?? ''} does not occur in ${file}`);
