@@ -52,6 +52,7 @@ export {
   type SlaveResult,
 } from './protocol/index.js';
 export { APPEND_ROUTES, type AppendRoute } from './protocol/messages.js';
+export type { JsonValue } from './protocol/json-value.js';
 export {
   abandonSlave,
   closeBrokerConnections,

@@ -12,10 +12,12 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const CONSUMER_TS = `import { FunctionExecutor, ResponseFuture, ActivationError, ConfigError, startLocalWhisk } from 'whisk-sync';
-import type { FunctionExecutorOptions, SlaveResult } from 'whisk-sync';
+import type { FunctionExecutorOptions, JsonValue, SlaveResult } from 'whisk-sync';
+import { joinRound } from 'whisk-sync/action';
+import type { SlaveContext } from 'whisk-sync/action';
 
 const options: FunctionExecutorOptions = { target: 'local', invokeConcurrency: 4 };
-export async function lists(fexec: FunctionExecutor = new FunctionExecutor(options)): Promise<number[][]> {
+export async function lists(fexec: FunctionExecutor = new FunctionExecutor(options)): Promise<JsonValue[][]> {
   const futures: ResponseFuture<SlaveResult>[] = await fexec.map<SlaveResult>('whisk-sync/slave', [{ id: 0 }]);
   const results: SlaveResult[] = await fexec.getResult(futures);
   return results.map((r) => r.list);
@@ -26,12 +28,15 @@ export function describe(error: unknown): string {
   return String(error);
 }
 export const start: typeof startLocalWhisk = startLocalWhisk;
+export const action = (params: unknown) => joinRound(params, ({ list }: SlaveContext) => list.length);
 `;
 
 const CONSUMER_MJS = `import * as ws from 'whisk-sync';
 const names = ['FunctionExecutor', 'ResponseFuture', 'ActivationError', 'ExecutorTimeoutError', 'ConfigError',
   'startLocalWhisk', 'runRound', 'deployManifest', 'checkHistory', 'renderTimeline', 'createRunCredentials'];
 const missing = names.filter((name) => typeof ws[name] !== 'function');
+const action = await import('whisk-sync/action');
+if (typeof action.joinRound !== 'function') missing.push('whisk-sync/action joinRound');
 const fexec = new ws.FunctionExecutor({ target: 'local' });
 await fexec.close();
 console.log(JSON.stringify({ missing }));
