@@ -1,8 +1,7 @@
 import { sameValues, showValue, type JsonValue } from '../protocol/json-value.js';
 import { isValidValue, MAX_VALUE } from '../protocol/limits.js';
-import type { SlaveResult } from '../protocol/params.js';
 import type { CollectedSlave } from './collect-slave.js';
-import type { SlaveFailure } from './report.js';
+import type { RoundReport } from './report.js';
 
 /** What the client knows once every party has returned or been given up. */
 export interface RoundOutcomes {
@@ -15,22 +14,10 @@ export interface RoundOutcomes {
 }
 
 /** The verdict on a round: the agreed list, who failed, and why the round is not ok. */
-export interface RoundJudgement {
-  readonly ok: boolean;
-  /** Every slave that returned, returned the same list (false when none returned). */
-  readonly agree: boolean;
-  /** The agreed list (the first returned one when they disagree; empty when none returned). */
-  readonly list: readonly JsonValue[];
-  /** Some slave returned a list. */
-  readonly listed: boolean;
-  readonly results: readonly (readonly JsonValue[] | null)[];
-  readonly slaves: readonly (SlaveResult | null)[];
-  readonly failed: readonly SlaveFailure[];
-  readonly missing: readonly number[];
-  readonly dropped: number;
-  /** Why `ok` is false, one line each. */
-  readonly problems: readonly string[];
-}
+export type RoundJudgement = Pick<
+  RoundReport,
+  'ok' | 'agree' | 'list' | 'listed' | 'results' | 'slaves' | 'failed' | 'missing' | 'dropped' | 'problems'
+>;
 
 /** Judges a round from its outcomes alone: pure, so every verdict can be tested without a platform. */
 export function judgeRound(outcomes: RoundOutcomes): RoundJudgement {
