@@ -170,9 +170,8 @@ describe('faults injected into rounds on the embedded controller', function () {
     expect(r.retried).to.equal(1);
     const revoke = eventsOf(r, 'revoke').find((e) => e.slave === 2);
     expect(revoke).not.to.equal(undefined);
-    // The zombie did publish under its revoked token, and the value it drew is in nobody's list.
-    const late = eventsOf(r, 'append').find((e) => e.slave === 2 && e.token === revoke?.token);
-    expect(late, 'the zombie appended under its revoked token').not.to.equal(undefined);
+    // The zombie's value is fenced: it learns of the revocation before its callback answers (nothing
+    // is published), or what it publishes under the revoked token is never committed.
     expect(eventsOf(r, 'commit').some((e) => e.token === revoke?.token)).to.equal(false);
     const zombieReturn = eventsOf(r, 'return').find((e) => e.slave === 2 && !e.ok);
     expect(zombieReturn?.error).to.match(/revoked|REVOKED/i);
@@ -206,8 +205,9 @@ describe('faults injected into rounds on the embedded controller', function () {
       r.problems.join('; '),
     ).to.deep.equal([0, 1, 2]);
     for (const failure of r.failed.slice(0, 2)) {
-      // LEADER_SILENT, not the action's own timeout: they gave up long before their deadline.
-      expect(failure.error).to.match(/the leader went silent for \d+ ms/);
+      // The client stops waiting as soon as the leader fails (the slaves themselves end with
+      // LEADER_SILENT, long before their deadline).
+      expect(failure.error).to.match(/the leader went silent for \d+ ms|not awaited: the leader failed/);
     }
     expect(eventsOf(r, 'return').filter((e) => e.actor === 'slave' && !e.ok)).to.have.length(2);
     expectCheckerReportsMissingLeader(r);
