@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'lib/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'examples/dist/', 'lib/', 'node_modules/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

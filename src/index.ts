@@ -86,6 +86,7 @@ export type { RoundReport, RoundTimings, SlaveFailure } from './run/report.js';
 export { checkBroker } from './run/broker-check.js';
 export { RunError } from './run/errors.js';
 export type { RunErrorCode } from './run/errors.js';
+export type { JsonValue } from './protocol/json-value.js';
 export {
   abandonSlave,
   abandonSlaves,

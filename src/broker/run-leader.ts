@@ -43,6 +43,7 @@ export async function runLeader(
       n: config.n,
       epoch: activationNonce(),
       leaseMs: config.leaseMs,
+      maxHoldMs: config.maxHoldMs,
       heartbeatMs: config.heartbeatMs,
       endBy: deadline.stopWaitingAt,
       appendRoute: config.appendRoute,

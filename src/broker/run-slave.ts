@@ -1,8 +1,7 @@
-import { randomInt } from 'node:crypto';
+import { CriticalSection, type SlaveCallback } from '../action/critical-section.js';
 import { activationNonce } from '../protocol/credentials.js';
 import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
 import type { ActionFailure } from '../protocol/failure.js';
-import { MAX_VALUE } from '../protocol/limits.js';
 import type { SlaveResult } from '../protocol/params.js';
 import { SlaveMachine } from '../protocol/slave-machine.js';
 import type { SlaveConfig } from '../protocol/validate.js';
@@ -17,14 +16,16 @@ const now = wallClockMs;
 /**
  * Runs one slave activation against the broker: joins its process's inbox of the run (declared with
  * the run's topology and bound to the log before the request goes out, so no answer can be lost),
- * drives the slave machine until the leader's end (or a failure), and leaves the inbox; the last
- * activation of the run in the process deletes it.
+ * drives the slave machine until the leader's end (or a failure) — running `callback` while it holds
+ * the grant — and leaves the inbox; the last activation of the run in the process deletes it.
  *
  * @param env - the activation's environment (`__OW_DEADLINE`, `__OW_ACTIVATION_ID`)
+ * @param callback - computes the value to append, see {@link SlaveCallback}
  */
 export async function runSlave(
   config: SlaveConfig,
   env: Readonly<Record<string, string | undefined>>,
+  callback: SlaveCallback,
 ): Promise<SlaveResult | ActionFailure> {
   const started = now();
   const deadline = resolveDeadline(env, config.timeoutMs, started);
@@ -36,7 +37,6 @@ export async function runSlave(
       runId: config.runId,
       id: config.id,
       nonce,
-      value: randomInt(0, MAX_VALUE + 1),
       giveUpAt: deadline.stopWaitingAt,
       appendRoute: config.appendRoute,
       ...(box === undefined ? {} : { box }),
@@ -58,15 +58,24 @@ export async function runSlave(
     );
     const slave = newMachine(inbox.box);
     machine = slave;
+    const section = new CriticalSection(
+      slave,
+      callback,
+      { id: config.id, n: config.n, runId: config.runId },
+      now,
+    );
     try {
       await drive({
         port: inbox.port({ slave: config.id, nonce, counts }),
-        machine: slave,
+        machine: section.driven,
         initial: () => slave.start(now()),
         isDone: () => slave.outcome !== undefined,
         deadline,
+        attach: section.attach,
       });
     } finally {
+      const outcome = slave.outcome;
+      section.stop(outcome?.ok === false ? outcome.error : `slave ${config.id}: the activation is ending`);
       await inbox.leave(cleanupBy(deadline));
     }
   } catch (error) {

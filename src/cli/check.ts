@@ -1,5 +1,5 @@
 /**
- * `whisk-sync check history.jsonl [--json] [--run ID]`: judges a recorded run history.
+ * `whisk-sync check history.jsonl [--json] [--drawn-values] [--run ID]`: judges a recorded run history.
  * Exit status: 0 when every property holds, 1 when one fails, 2 for a usage error.
  */
 import { checkHistory } from '../history/checker.js';
@@ -22,6 +22,11 @@ const USAGE = formatHelp({
       text: 'accepted for older scripts and ignored: times of different parties are never compared (order across parties comes from causality, on any machine)',
       default: 'off',
     },
+    {
+      flags: '--drawn-values',
+      text: 'the slaves were the shipped slave: every value must be an integer in 0..1000',
+      default: 'off: any JSON value, as a slave action on whisk-sync/action appends',
+    },
     { flags: '--run ID', text: 'check only this run id', default: 'every run in the file' },
   ],
   exit: '0 all properties hold, 1 a property fails (or the checker failed), 2 usage error (bad arguments, unreadable or malformed file)',
@@ -33,6 +38,7 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
     {
       json: { type: 'boolean', default: false },
       'shared-clock': { type: 'boolean', default: false },
+      'drawn-values': { type: 'boolean', default: false },
       run: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -51,7 +57,10 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const file = positionals[0] ?? '';
   const events = await readHistoryFile(file);
   if (events.length === 0) throw new UsageError(`${file} holds no events`);
-  const report = checkHistory(events, values.run === undefined ? {} : { runId: values.run });
+  const report = checkHistory(events, {
+    drawnValues: values['drawn-values'],
+    ...(values.run === undefined ? {} : { runId: values.run }),
+  });
   if (report.runs.length === 0) throw new UsageError(`run ${values.run ?? ''} does not occur in ${file}`);
   io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return report.passed ? 0 : 1;

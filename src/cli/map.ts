@@ -22,7 +22,7 @@ import {
 import { createProgressDisplay } from '../run/progress-display.js';
 import { describeDeployment, roundActions } from '../run/round-actions.js';
 import { writeRunOutputs } from '../run/run-outputs.js';
-import { COLLECTION_GRACE_MS, runRound } from '../run/round.js';
+import { COLLECTION_GRACE_MS, isShippedSlave, runRound } from '../run/round.js';
 import { packageRoot } from '../package-root.cjs';
 import {
   interruptedStatus,
@@ -79,12 +79,14 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   );
   for (const warning of manifest.warnings) display.note(`warning: ${warning}`);
   const actions = roundActions(manifest);
+  const slaveAction = command.slaveAction ?? actions.slave;
   const local = target.localWhisk !== undefined;
   const deployment = await deployManifest(target.client, manifest, {
     apihost: target.apihost,
     ...(local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {}),
   });
   display.note(`${describeDeployment(deployment)}; broker ${maskUrl(command.amqpUrl)}`);
+  if (command.slaveAction !== undefined) display.note(`slave action: ${slaveAction}`);
 
   const wantHistory = command.historyFile !== undefined || command.plotFile !== undefined;
   const report = await runRound({
@@ -92,7 +94,7 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
     n: command.n,
     amqpUrl: command.amqpUrl,
     leaderAction: actions.leader,
-    slaveAction: actions.slave,
+    slaveAction,
     retries: command.retries,
     history: wantHistory,
     onNote: display.note,
@@ -100,11 +102,13 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
       ? { waitMs: actions.timeoutMs + COLLECTION_GRACE_MS }
       : { timeoutMs: command.timeoutMs }),
     ...(command.leaseMs === undefined ? {} : { leaseMs: command.leaseMs }),
+    ...(command.maxHoldMs === undefined ? {} : { maxHoldMs: command.maxHoldMs }),
+    ...(command.slaveParams === undefined ? {} : { slaveParams: command.slaveParams }),
     ...(command.appendRoute === undefined ? {} : { appendRoute: command.appendRoute }),
   });
   display.finish();
 
-  const outputs = await writeRunOutputs(report, command, local);
+  const outputs = await writeRunOutputs(report, command, isShippedSlave(slaveAction));
   if (outputs.checkReport !== undefined) io.stderr.write(outputs.checkReport);
   for (const note of outputs.notes) display.note(note);
   const ok = report.ok && outputs.checkPassed;

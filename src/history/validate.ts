@@ -1,5 +1,6 @@
 import type { HistoryEvent } from './event.js';
 import { isRecord } from '../is-record.js';
+import { isJsonValue } from '../protocol/json-value.js';
 
 /**
  * Checks that a parsed JSON value has the shape of a {@link HistoryEvent} and returns it unchanged
@@ -42,7 +43,7 @@ const isString = (v: unknown): boolean => typeof v === 'string';
 const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isIndex = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
-const isNumberList = (v: unknown): boolean => Array.isArray(v) && v.every(isFiniteNumber);
+const isValueList = (v: unknown): boolean => Array.isArray(v) && v.every((item) => isJsonValue(item));
 const oneOf =
   (...allowed: string[]) =>
   (v: unknown): boolean =>
@@ -57,6 +58,7 @@ const optionalIndex: FieldRule = { ...index, optional: true };
 const token: FieldRule = { check: isNonEmptyString, expected: 'a non-empty string' };
 const text: FieldRule = { check: isString, expected: 'a string' };
 const value: FieldRule = { check: isFiniteNumber, expected: 'a finite number' };
+const jsonValue: FieldRule = { check: (v) => isJsonValue(v), expected: 'a JSON value' };
 const role = actor('leader', 'slave');
 
 const END_STATUSES = [
@@ -72,14 +74,14 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
   start: { actor: role, slave: optionalIndex },
   request: { actor: actor('slave'), slave: index },
   grant: { actor: actor('leader'), seq: index, slave: index, token, leaseMs: value },
-  append: { actor: actor('slave'), seq: index, slave: index, token, value },
-  commit: { actor: actor('leader'), seq: index, slave: index, token, value, position: index },
+  append: { actor: actor('slave'), seq: index, slave: index, token, value: jsonValue },
+  commit: { actor: actor('leader'), seq: index, slave: index, token, value: jsonValue, position: index },
   revoke: { actor: actor('leader'), seq: index, slave: index, token, reason: text },
   return: {
     actor: role,
     slave: optionalIndex,
     ok: { check: isBoolean, expected: 'a boolean' },
-    list: { check: isNumberList, expected: 'an array of numbers', optional: true },
+    list: { check: isValueList, expected: 'an array of JSON values', optional: true },
     error: { ...text, optional: true },
   },
   drop: { actor: role, slave: optionalIndex, reason: text },

@@ -1,3 +1,4 @@
+import { showValue } from '../protocol/json-value.js';
 import { sinceStart } from '../history/describe.js';
 import type { CommitEvent, GrantEvent, HistoryEvent, RevokeEvent } from '../history/event.js';
 import { groupBy } from '../history/run-view.js';
@@ -190,7 +191,7 @@ function ownMarks(own: readonly HistoryEvent[], t0: number, name: string): Mark[
       marks.push({
         kind: 'append',
         t: e.t,
-        label: `${name} appended ${e.value} under seq ${e.seq} ${sinceStart(e.t, t0)}`,
+        label: `${name} appended ${showValue(e.value)} under seq ${e.seq} ${sinceStart(e.t, t0)}`,
       });
     } else if (e.type === 'return') {
       const label = e.ok

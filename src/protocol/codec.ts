@@ -1,4 +1,5 @@
-import { isValidValue, MAX_SLAVES } from './limits.js';
+import { encodedBytes, isJsonValue } from './json-value.js';
+import { MAX_SLAVES, MAX_VALUE_BYTES } from './limits.js';
 import { APPEND_ROUTES, type Entry, type Message, type Revocation } from './messages.js';
 import { sign, SIGNATURE_LENGTH, verify } from './signing.js';
 import { isRecord } from '../is-record.js';
@@ -50,8 +51,10 @@ const nonce = (v: unknown): boolean => typeof v === 'string' && NONCE.test(v);
 const token = (v: unknown): boolean => typeof v === 'string' && TOKEN.test(v);
 const pair = (v: unknown, first: (x: unknown) => boolean, second: (x: unknown) => boolean): boolean =>
   Array.isArray(v) && v.length === 2 && first(v[0]) && second(v[1]);
-const entries = (v: unknown): v is Entry[] =>
-  Array.isArray(v) && v.every((e) => pair(e, slaveId, isValidValue));
+const jsonValue = (v: unknown): boolean => isJsonValue(v);
+/** An appended value: JSON within the size limit (the leader's entries repeat only checked values). */
+const appendedValue = (v: unknown): boolean => isJsonValue(v) && encodedBytes(v) <= MAX_VALUE_BYTES;
+const entries = (v: unknown): v is Entry[] => Array.isArray(v) && v.every((e) => pair(e, slaveId, jsonValue));
 const revocations = (v: unknown): v is Revocation[] =>
   Array.isArray(v) && v.every((r) => pair(r, count, slaveId));
 
@@ -76,7 +79,10 @@ function isMessage(v: unknown): v is Message {
     case 'abandon':
       return fromSlave;
     case 'append':
-      return fromSlave && count(m.seq) && token(m.token) && isValidValue(m.value);
+      return fromSlave && count(m.seq) && token(m.token) && appendedValue(m.value);
+    case 'renew':
+    case 'release':
+      return fromSlave && count(m.seq) && token(m.token);
     case 'welcome':
       return (
         fromLeader &&
@@ -87,7 +93,17 @@ function isMessage(v: unknown): v is Message {
         (m.at === undefined || count(m.at))
       );
     case 'grant':
-      return fromLeader && fromSlave && count(m.seq) && token(m.token) && count(m.leaseMs);
+      return (
+        fromLeader &&
+        fromSlave &&
+        count(m.seq) &&
+        token(m.token) &&
+        count(m.leaseMs) &&
+        (m.holdMs === undefined || count(m.holdMs)) &&
+        (m.add === undefined
+          ? m.at === undefined && m.seqs === undefined
+          : count(m.at) && entries(m.add) && seqsOf(m))
+      );
     case 'revoke':
       return fromLeader && fromSlave && count(m.seq) && token(m.token) && text(m.reason, 200);
     case 'log':

@@ -14,6 +14,10 @@ import { WhiskSyncError } from '../errors.js';
  * - `RUN_ID_IN_USE`: another run (another signing key) uses this run id; this party did nothing.
  * - `BROKER`: the broker connection or channel failed, or refused an operation.
  * - `PROTOCOL`: a slave's followed list disagrees with the leader's end; never expected.
+ * - `CALLBACK_FAILED`: the slave's callback threw (or rejected) while holding the grant; the grant was
+ *   released at once and the run goes on without this slave.
+ * - `BAD_VALUE`: the slave's callback returned something that is not JSON, or is larger than the
+ *   documented limit; handled like `CALLBACK_FAILED`.
  */
 export type FailureCode =
   | 'BAD_PARAM'
@@ -26,7 +30,9 @@ export type FailureCode =
   | 'LEADER_CONFLICT'
   | 'RUN_ID_IN_USE'
   | 'BROKER'
-  | 'PROTOCOL';
+  | 'PROTOCOL'
+  | 'CALLBACK_FAILED'
+  | 'BAD_VALUE';
 
 /** The application error an action returns; OpenWhisk marks results with `error` as failed. */
 export interface ActionFailure {

@@ -1,5 +1,6 @@
 import type { DropEvent, HistoryEvent } from '../history/event.js';
 import { eventBase, type EventBase } from './event-base.js';
+import type { JsonValue } from './json-value.js';
 import { listDigest } from './list-digest.js';
 import {
   fencingToken,
@@ -20,6 +21,11 @@ export interface LeaderMachineConfig {
   /** Random per leader activation; part of every fencing token. */
   readonly epoch: string;
   readonly leaseMs: number;
+  /**
+   * Longest time one grant may be held, renewals included (at least `leaseMs`). Default
+   * `leaseMs`: a holder cannot extend its lease.
+   */
+  readonly maxHoldMs?: number;
   readonly heartbeatMs: number;
   /** When the run must be over (the activation's deadline less its safety margin). */
   readonly endBy: number;
@@ -45,7 +51,11 @@ interface Holder {
   readonly seq: number;
   readonly slave: number;
   readonly token: string;
-  readonly leaseUntil: number;
+  /** Renewals move it on, never past `holdUntil`. */
+  leaseUntil: number;
+  /** The holder renewed at least once: a lapse at `holdUntil` is then the maximum hold, not silence. */
+  renewed: boolean;
+  readonly holdUntil: number;
   /** Where the holder's direct messages go; names the holding activation. */
   readonly target: SlaveTarget;
 }
@@ -145,6 +155,12 @@ export class LeaderMachine {
       case 'append':
         this.onAppend(message.slave, message.nonce, message.token, message.value, now, out);
         break;
+      case 'renew':
+        this.onRenew(message.slave, message.nonce, message.token, now);
+        break;
+      case 'release':
+        this.onRelease(message.slave, message.nonce, message.token, now, out);
+        break;
       case 'abandon':
         this.onAbandon(message.slave, message.nonce, now, out);
         break;
@@ -178,7 +194,8 @@ export class LeaderMachine {
       return out;
     }
     if (this.holder !== undefined && now >= this.holder.leaseUntil) {
-      this.revoke('lease expired', now, out);
+      const atMaximum = this.holder.renewed && this.holder.leaseUntil >= this.holder.holdUntil;
+      this.revoke(atMaximum ? 'maximum hold time reached' : 'lease expired', now, out);
       this.grantNext(now, out);
     }
     if (now >= this.lastBroadcastAt + this.config.heartbeatMs) this.broadcast(now, out);
@@ -252,14 +269,14 @@ export class LeaderMachine {
     slave: number,
     nonce: string,
     token: string,
-    value: number,
+    value: JsonValue,
     now: number,
     out: Send[],
   ): void {
-    const h = this.holder;
+    const h = this.currentHolder(slave, nonce, token);
     // The fence: only the current grant's token commits. A zombie's late append, a replay and a
     // duplicate delivery all carry an old token (or come after the commit) and stop here.
-    if (h === undefined || h.token !== token || h.slave !== slave || h.target.nonce !== nonce) {
+    if (h === undefined) {
       this.drop(`stale append from slave ${slave} (token ${token})`, now);
       return;
     }
@@ -278,6 +295,41 @@ export class LeaderMachine {
       value,
       position,
     });
+    this.grantNext(now, out);
+  }
+
+  /** The holder of the current grant, if `slave`/`nonce`/`token` name it; else undefined (stale). */
+  private currentHolder(slave: number, nonce: string, token: string): Holder | undefined {
+    const h = this.holder;
+    return h !== undefined && h.token === token && h.slave === slave && h.target.nonce === nonce
+      ? h
+      : undefined;
+  }
+
+  /** A live holder's keep-alive: its lease runs on from now, up to the grant's maximum hold. */
+  private onRenew(slave: number, nonce: string, token: string, now: number): void {
+    const h = this.currentHolder(slave, nonce, token);
+    if (h === undefined) {
+      // Late after a commit or revocation (it crossed the leader's message): nothing to extend.
+      this.drop(`stale renew from slave ${slave} (token ${token})`, now);
+      return;
+    }
+    h.leaseUntil = Math.max(h.leaseUntil, Math.min(now + this.config.leaseMs, h.holdUntil));
+    h.renewed = true;
+  }
+
+  /**
+   * The holder gives its grant back without a value (its callback failed): the next slave is granted
+   * at once, and the run ends without this one — a failed callback is not retried.
+   */
+  private onRelease(slave: number, nonce: string, token: string, now: number, out: Send[]): void {
+    if (this.currentHolder(slave, nonce, token) === undefined) {
+      this.drop(`stale release from slave ${slave} (token ${token})`, now);
+      return;
+    }
+    this.revoke('released by the holder (its callback failed)', now, out);
+    this.status[slave] = 'abandoned';
+    this.why[slave] = 'its callback failed';
     this.grantNext(now, out);
   }
 
@@ -318,7 +370,16 @@ export class LeaderMachine {
     const seq = this.nextSeq++;
     const token = fencingToken(this.config.epoch, seq);
     const { leaseMs } = this.config;
-    this.holder = { seq, slave, token, leaseUntil: now + leaseMs, target };
+    const holdMs = Math.max(leaseMs, this.config.maxHoldMs ?? leaseMs);
+    this.holder = {
+      seq,
+      slave,
+      token,
+      leaseUntil: now + leaseMs,
+      holdUntil: now + holdMs,
+      renewed: false,
+      target,
+    };
     this.status[slave] = 'holding';
     this.history.push({ ...this.base(now), type: 'grant', actor: 'leader', seq, slave, token, leaseMs });
     this.send(target, out, {
@@ -331,6 +392,8 @@ export class LeaderMachine {
       seq,
       token,
       leaseMs,
+      holdMs,
+      ...this.unbroadcastEntries(),
     });
   }
 
@@ -395,6 +458,13 @@ export class LeaderMachine {
       ...seal,
     };
     this.result = { complete: missing.length === 0, list: [...this.list], missing };
+  }
+
+  /** Entries committed since the last broadcast, for a grant: its holder must know the whole list. */
+  private unbroadcastEntries(): { at: number; add: Entry[]; seqs: number[] } | Record<string, never> {
+    if (this.broadcastEntries === this.list.length) return {};
+    const at = this.broadcastEntries;
+    return { at, add: this.list.slice(at), seqs: this.seqs.slice(at) };
   }
 
   /** The fields of a log or end message: entries and revocations decided since the last broadcast. */

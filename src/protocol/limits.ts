@@ -1,13 +1,28 @@
 /** Largest number of slaves in one run. Bounded so one catch-up message stays far below 1 MB. */
 export const MAX_SLAVES = 10_000;
 
-/** Values a slave draws: integers from 0 to this bound, inclusive. */
+/** Values the shipped slave draws: integers from 0 to this bound, inclusive. */
 export const MAX_VALUE = 1000;
 
-/** Whether `value` is one a slave may draw: an integer in 0..{@link MAX_VALUE}. */
+/** Whether `value` is one the shipped slave may draw: an integer in 0..{@link MAX_VALUE}. */
 export function isValidValue(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_VALUE;
 }
+
+/**
+ * Largest value a slave may append: 64 KiB of UTF-8 JSON text. A run's catch-up message carries every
+ * value committed so far, so large values belong in an external store, with a key or hash in the list.
+ */
+export const MAX_VALUE_BYTES = 65_536;
+
+/**
+ * Default longest time one grant may be held, renewals included: a live holder keeps its lease for
+ * at most this long, then the leader revokes it.
+ */
+export const DEFAULT_MAX_HOLD_MS = 30_000;
+
+/** A granted slave renews its lease this many times per lease, so one lost renewal costs nothing. */
+export const RENEWALS_PER_LEASE = 3;
 
 /**
  * Default lease of one grant. Well below OpenWhisk's default action timeout (60 s), so a dead holder
@@ -42,6 +57,8 @@ export interface Range {
 export const PARAM_RANGES = {
   n: { min: 1, max: MAX_SLAVES },
   leaseMs: { min: 10, max: 3_600_000 },
+  /** At least the lease itself; checked against it where both are known. */
+  maxHoldMs: { min: 10, max: 3_600_000 },
   timeoutMs: { min: 100, max: 3_600_000 },
   heartbeatMs: { min: 10, max: 60_000 },
   expiresMs: { min: 1000, max: 86_400_000 },

@@ -6,8 +6,10 @@
  * it accepted. Slaves and the client number their own messages per activation nonce.
  */
 
-/** One list entry: the slave that held the grant and the value it appended. */
-export type Entry = readonly [slave: number, value: number];
+import type { JsonValue } from './json-value.js';
+
+/** One list entry: the slave that held the grant and the JSON value it appended. */
+export type Entry = readonly [slave: number, value: JsonValue];
 
 /** One revocation: the grant's seq and the slave that held it. */
 export type Revocation = readonly [seq: number, slave: number];
@@ -72,7 +74,24 @@ export interface AppendMessage extends FromSlaveBase {
   readonly k: 'append';
   readonly seq: number;
   readonly token: string;
-  readonly value: number;
+  readonly value: JsonValue;
+}
+
+/** Holder → leader queue: "I am alive and still working under grant `seq`": extends its lease. */
+export interface RenewMessage extends FromSlaveBase {
+  readonly k: 'renew';
+  readonly seq: number;
+  readonly token: string;
+}
+
+/**
+ * Holder → leader queue: "I give grant `seq` back without a value" (its callback failed); the leader
+ * grants the next slave at once instead of waiting for the lease, and ends the run without this one.
+ */
+export interface ReleaseMessage extends FromSlaveBase {
+  readonly k: 'release';
+  readonly seq: number;
+  readonly token: string;
 }
 
 /** Client → leader queue: slave `slave` failed for good; stop waiting for it. */
@@ -105,6 +124,18 @@ export interface GrantMessage extends ToOneSlaveBase {
   readonly seq: number;
   readonly token: string;
   readonly leaseMs: number;
+  /**
+   * Entries from position `at` on that the leader committed but has not broadcast yet (with their
+   * grant seqs), so the holder knows the whole list before it computes its value. Absent: none.
+   */
+  readonly at?: number;
+  readonly add?: readonly Entry[];
+  readonly seqs?: readonly number[];
+  /**
+   * Longest time this grant may be held, renewals included, from the grant. Absent: one lease (the
+   * holder then has no reason to renew).
+   */
+  readonly holdMs?: number;
 }
 
 /** Leader → the holder's inbox: grant `seq` is withdrawn; an append under it will be ignored. */
@@ -136,7 +167,7 @@ export interface EndMessage extends LogBatch {
   readonly error?: string;
 }
 
-export type ToLeader = RequestMessage | AppendMessage | AbandonMessage;
+export type ToLeader = RequestMessage | AppendMessage | RenewMessage | ReleaseMessage | AbandonMessage;
 export type FromLeader = WelcomeMessage | GrantMessage | RevokeMessage | LogMessage | EndMessage;
 export type Message = ToLeader | FromLeader;
 

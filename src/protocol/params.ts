@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/event.js';
+import type { JsonValue } from './json-value.js';
 import type { AppendRoute } from './messages.js';
 
 /** Parameters of the `leader` action. */
@@ -11,8 +12,16 @@ export interface LeaderParams {
   readonly amqpUrl: string;
   /** Per-run HMAC key; every protocol message of the run is signed with it. Never logged or returned. */
   readonly signingKey: string;
-  /** Lease of one grant in milliseconds; the leader revokes a holder whose append it has not seen by then. */
+  /**
+   * Lease of one grant in milliseconds; the leader revokes a holder whose append or renewal it has not
+   * seen by then. A live holder renews it every third of a lease. Default 5000.
+   */
   readonly leaseMs?: number;
+  /**
+   * Longest time one grant may be held, renewals included, in milliseconds; at least `leaseMs`.
+   * Default 30000.
+   */
+  readonly maxHoldMs?: number;
   /** Deadline of the whole activation in milliseconds, used when `__OW_DEADLINE` is not set. */
   readonly timeoutMs?: number;
   /** When true the result carries the leader's history events. */
@@ -55,10 +64,10 @@ export interface SlaveParams {
 /** What a slave returns: the agreed list, identical in every slave of the run. */
 export interface SlaveResult {
   readonly id: number;
-  /** The value this slave drew and appended. */
-  readonly value: number;
+  /** The value this slave's callback produced and appended. */
+  readonly value: JsonValue;
   /** The agreed list: one value per committed slave, in the order of the grants. */
-  readonly list: number[];
+  readonly list: JsonValue[];
   /** Index of this slave's value in `list`. */
   readonly position: number;
   /** Slave ids whose values are not in the list (revoked or abandoned), ascending. */

@@ -1,6 +1,12 @@
 import type { HistoryEvent } from '../history/event.js';
 import { eventBase, type EventBase } from './event-base.js';
-import { DEFAULT_HEARTBEAT_MS, MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS } from './limits.js';
+import { sameValue, showValue, type JsonValue } from './json-value.js';
+import {
+  DEFAULT_HEARTBEAT_MS,
+  MIN_LEADER_SILENCE_MS,
+  RENEWALS_PER_LEASE,
+  SILENT_HEARTBEATS,
+} from './limits.js';
 import { listDigest } from './list-digest.js';
 import {
   fencingToken,
@@ -9,6 +15,7 @@ import {
   type EndMessage,
   type Entry,
   type FromLeader,
+  type GrantMessage,
   type LogMessage,
   type Message,
   type Revocation,
@@ -23,8 +30,6 @@ export interface SlaveMachineConfig {
   readonly id: number;
   /** Random per activation: tells this activation apart from earlier ones of the same slave id. */
   readonly nonce: string;
-  /** The value this activation appends when granted. */
-  readonly value: number;
   /** When waiting must stop (the activation's deadline less its safety margin). */
   readonly giveUpAt: number;
   readonly activationId?: string;
@@ -42,17 +47,31 @@ export type SlaveOutcome =
   | {
       readonly ok: true;
       /** The value committed for this slave (this activation's, or an earlier activation's). */
-      readonly value: number;
+      readonly value: JsonValue;
       readonly list: readonly Entry[];
       readonly position: number;
       readonly missing: readonly number[];
     }
   | { readonly ok: false; readonly code: FailureCode; readonly error: string };
 
-type Phase = 'starting' | 'registering' | 'waiting' | 'appended';
+type Phase = 'starting' | 'registering' | 'waiting' | 'holding' | 'appended';
+
+/** The write permission this activation holds: what its callback is told, and its lease. */
+export interface HeldGrant {
+  readonly seq: number;
+  readonly token: string;
+  /** Where the value will go: the number of entries committed before it. */
+  readonly position: number;
+  /** The values committed before it, in order. */
+  readonly list: readonly JsonValue[];
+  /** When the leader revokes the grant at the latest, renewals included (this machine's clock). */
+  readonly holdUntil: number;
+}
 
 /**
- * A slave: requests write permission, appends its value when granted, and follows the leader's log
+ * A slave: requests write permission; once granted it exposes the grant (`grant`) so that its shell
+ * runs the user's callback, renews the lease while the shell lives, appends the value the shell
+ * `answer`s (or `release`s the grant when the callback failed), and follows the leader's log
  * (catch-up snapshot, then batches) until the leader's end seals the list.
  *
  * Only the leader's messages decide the list, accepted strictly in the leader's numbering (`no`), so
@@ -83,6 +102,11 @@ export class SlaveMachine {
   private readonly committedAt = new Map<number, number>();
   private route: AppendRoute;
   private grantSeq: number | undefined;
+  private held: HeldGrant | undefined;
+  private renewEveryMs = 0;
+  private nextRenewAt = Number.POSITIVE_INFINITY;
+  /** Counter of this activation's own messages; the request is 0. */
+  private nextNo = 1;
   private droppedCount = 0;
   private result: SlaveOutcome | undefined;
 
@@ -103,10 +127,16 @@ export class SlaveMachine {
     return this.appendsObserved;
   }
 
-  /** When `tick` must run next: the leader-silence limit or the give-up time. */
+  /** The grant this activation holds and has not yet answered with a value, if any. */
+  get grant(): HeldGrant | undefined {
+    return this.phase === 'holding' && this.result === undefined ? this.held : undefined;
+  }
+
+  /** When `tick` must run next: the leader-silence limit, the give-up time or the next renewal. */
   get wakeAt(): number | undefined {
     if (this.result !== undefined) return undefined;
-    return Math.min(this.config.giveUpAt, this.silentAt());
+    const renewAt = this.grant === undefined ? Number.POSITIVE_INFINITY : this.nextRenewAt;
+    return Math.min(this.config.giveUpAt, this.silentAt(), renewAt);
   }
 
   /**
@@ -138,7 +168,12 @@ export class SlaveMachine {
       this.onFannedOutAppend(message, now);
       return [];
     }
-    if (message.k === 'request' || message.k === 'abandon') {
+    if (
+      message.k === 'request' ||
+      message.k === 'abandon' ||
+      message.k === 'renew' ||
+      message.k === 'release'
+    ) {
       this.drop(`unexpected ${message.k}`, now);
       return [];
     }
@@ -148,7 +183,8 @@ export class SlaveMachine {
         this.onWelcome(message, now);
         return [];
       case 'grant':
-        return this.onGrant(message.seq, message.token, now);
+        this.onGrant(message, now);
+        return [];
       case 'revoke':
         this.onRevoke(message.seq, message.reason, now);
         return [];
@@ -179,7 +215,10 @@ export class SlaveMachine {
     this.history.push({ ...this.base(now), type: 'drop', actor: 'slave', slave: this.config.id, reason });
   }
 
-  /** Time passed: give up at the deadline, or when the leader has gone silent. */
+  /**
+   * Time passed: give up at the deadline, or when the leader has gone silent; while holding a grant,
+   * renew its lease. A paused process runs no timers, so a paused holder stops renewing by itself.
+   */
   tick(now: number): Send[] {
     if (this.result !== undefined) return [];
     if (now >= this.config.giveUpAt) {
@@ -192,8 +231,62 @@ export class SlaveMachine {
     } else if (now >= this.silentAt()) {
       const silent = Math.round(now - this.lastHeardAt);
       this.fail('LEADER_SILENT', `the leader went silent for ${silent} ms ${this.waitingFor()}`);
+    } else {
+      return this.renewIfDue(now);
     }
     return [];
+  }
+
+  /**
+   * The value computed under grant `seq`. Published only while this activation still holds that
+   * grant; a value that comes after the grant was lost (revoked, run over) is fenced here and never
+   * leaves, and the leader would fence it anyway by its token.
+   */
+  answer(seq: number, value: JsonValue, now: number): Send[] {
+    const held = this.grant;
+    if (held?.seq !== seq) {
+      this.drop(`value for seq ${seq} came after the grant was lost; fenced`, now);
+      return [];
+    }
+    this.phase = 'appended';
+    const { runId, id, nonce } = this.config;
+    const { token } = held;
+    this.history.push({ ...this.base(now), type: 'append', actor: 'slave', slave: id, seq, token, value });
+    const message = {
+      k: 'append',
+      run: runId,
+      no: this.nextNo++,
+      slave: id,
+      nonce,
+      seq,
+      token,
+      value,
+    } as const;
+    // On the fanout the leader (bound to the same exchange) observes the release and every slave
+    // sees the value; published on this slave's one channel after its request, so the leader's
+    // queue gets them in that order either way.
+    return [{ target: this.route === 'fanout' ? { to: 'log' } : { to: 'leader' }, message }];
+  }
+
+  /**
+   * Gives grant `seq` back without a value (the callback failed) and fails with `code`: the leader
+   * grants the next slave at once instead of waiting for the lease to run out.
+   */
+  release(seq: number, code: FailureCode, error: string): Send[] {
+    const held = this.grant;
+    if (held?.seq !== seq) return [];
+    const { runId, id, nonce } = this.config;
+    this.fail(code, error);
+    const message = {
+      k: 'release',
+      run: runId,
+      no: this.nextNo++,
+      slave: id,
+      nonce,
+      seq,
+      token: held.token,
+    } as const;
+    return [{ target: { to: 'leader' }, message }];
   }
 
   /**
@@ -221,6 +314,8 @@ export class SlaveMachine {
         return 'waiting for the leader to answer the write request (no answer yet: is the leader running?)';
       case 'waiting':
         return `waiting for write permission (${got})`;
+      case 'holding':
+        return `holding write permission under seq ${this.grantSeq ?? '?'}, its callback running (${got})`;
       case 'appended':
         return `waiting for the leader to end the run after appending under seq ${this.grantSeq ?? '?'} (${got})`;
     }
@@ -312,7 +407,8 @@ export class SlaveMachine {
     }
     const known = this.pendingAppends.get(m.seq);
     if (known !== undefined) {
-      const same = known.entry[0] === m.slave && known.entry[1] === m.value && known.token === m.token;
+      const same =
+        known.entry[0] === m.slave && sameValue(known.entry[1], m.value) && known.token === m.token;
       this.drop(same ? `duplicate append of seq ${m.seq}` : `second append for seq ${m.seq}`, now);
       return;
     }
@@ -320,20 +416,57 @@ export class SlaveMachine {
     this.pendingAppends.set(m.seq, { entry: [m.slave, m.value], token: m.token });
   }
 
-  private onGrant(seq: number, token: string, now: number): Send[] {
+  /**
+   * Write permission: first the entries the leader committed but has not broadcast yet, so that the
+   * list handed to the callback is the whole agreed list before this grant.
+   */
+  private onGrant(m: GrantMessage, now: number): void {
+    const { seq, token } = m;
     if (this.phase !== 'waiting') {
       this.drop(`unexpected grant of seq ${seq}`, now);
+      return;
+    }
+    if (m.add !== undefined && !this.apply(m.at ?? 0, m.add, m.seqs, [], now)) {
+      this.drop(`grant of seq ${seq} does not continue the list of ${this.list.length}`, now);
+      this.fail('PROTOCOL', `the leader's grant skipped or changed entries at position ${m.at ?? 0}`);
+      return;
+    }
+    this.phase = 'holding';
+    this.grantSeq = seq;
+    const holdMs = Math.max(m.leaseMs, m.holdMs ?? m.leaseMs);
+    this.held = {
+      seq,
+      token,
+      position: this.list.length,
+      list: this.list.map(([, value]) => value),
+      holdUntil: now + holdMs,
+    };
+    // Renewing only makes sense when the leader lets the hold outlast one lease.
+    this.renewEveryMs = holdMs > m.leaseMs ? Math.max(1, Math.floor(m.leaseMs / RENEWALS_PER_LEASE)) : 0;
+    this.nextRenewAt = this.renewEveryMs > 0 ? now + this.renewEveryMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** A keep-alive for the held grant when one is due (and the hold has time left). */
+  private renewIfDue(now: number): Send[] {
+    const held = this.grant;
+    if (held === undefined || now < this.nextRenewAt) return [];
+    if (now >= held.holdUntil) {
+      this.nextRenewAt = Number.POSITIVE_INFINITY;
       return [];
     }
-    this.phase = 'appended';
-    this.grantSeq = seq;
-    const { runId, id, nonce, value } = this.config;
-    this.history.push({ ...this.base(now), type: 'append', actor: 'slave', slave: id, seq, token, value });
-    const message = { k: 'append', run: runId, no: 1, slave: id, nonce, seq, token, value } as const;
-    // On the fanout the leader (bound to the same exchange) observes the release and every slave
-    // sees the value; published on this slave's one channel after its request, so the leader's
-    // queue gets them in that order either way.
-    return [{ target: this.route === 'fanout' ? { to: 'log' } : { to: 'leader' }, message }];
+    // From now, not from the missed time: after a pause the holder renews once, not once per miss.
+    this.nextRenewAt = now + this.renewEveryMs;
+    const { runId, id, nonce } = this.config;
+    const message = {
+      k: 'renew',
+      run: runId,
+      no: this.nextNo++,
+      slave: id,
+      nonce,
+      seq: held.seq,
+      token: held.token,
+    } as const;
+    return [{ target: { to: 'leader' }, message }];
   }
 
   private onRevoke(seq: number, reason: string, now: number): void {
@@ -372,7 +505,7 @@ export class SlaveMachine {
         this.list.push(entry);
         const seq = seqs?.[i];
         if (seq !== undefined) this.committed(seq, at + i, now);
-      } else if (known[0] !== entry[0] || known[1] !== entry[1]) return false;
+      } else if (known[0] !== entry[0] || !sameValue(known[1], entry[1])) return false;
     }
     for (const [seq, slave] of rev) {
       this.revoked.set(seq, slave);
@@ -403,10 +536,10 @@ export class SlaveMachine {
     const position = this.committedAt.get(seq);
     const committed = position === undefined ? undefined : this.list[position];
     if (committed === undefined) return;
-    if (committed[0] !== appended[0] || committed[1] !== appended[1]) {
+    if (committed[0] !== appended[0] || !sameValue(committed[1], appended[1])) {
       this.drop(
-        `append for seq ${seq} (slave ${appended[0]}, value ${appended[1]}) differs from the ` +
-          `leader's commit (slave ${committed[0]}, value ${committed[1]})`,
+        `append for seq ${seq} (slave ${appended[0]}, value ${showValue(appended[1])}) differs from the ` +
+          `leader's commit (slave ${committed[0]}, value ${showValue(committed[1])})`,
         now,
       );
     }
@@ -431,9 +564,11 @@ export class SlaveMachine {
       const reason =
         this.phase === 'appended'
           ? 'its append came too late'
-          : this.phase === 'waiting'
-            ? 'it was never granted'
-            : 'the run was over before this activation registered';
+          : this.phase === 'holding'
+            ? 'its callback was still running'
+            : this.phase === 'waiting'
+              ? 'it was never granted'
+              : 'the run was over before this activation registered';
       this.fail(
         'NOT_COMMITTED',
         `the run ended without this slave's value (${reason}); ${m.count} entries committed`,

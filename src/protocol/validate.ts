@@ -3,6 +3,7 @@ import {
   DEFAULT_EXPIRES_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_LEASE_MS,
+  DEFAULT_MAX_HOLD_MS,
   PARAM_RANGES,
   type Range,
 } from './limits.js';
@@ -20,6 +21,7 @@ export interface LeaderConfig {
   readonly amqpUrl: string;
   readonly signingKey: string;
   readonly leaseMs: number;
+  readonly maxHoldMs: number;
   readonly timeoutMs: number | undefined;
   readonly history: boolean;
   readonly heartbeatMs: number;
@@ -53,10 +55,14 @@ export interface RunAccess {
  */
 export function validateLeaderParams(params: unknown): LeaderConfig {
   const p = record(params);
+  const leaseMs = optionalInteger(p, 'leaseMs', PARAM_RANGES.leaseMs) ?? DEFAULT_LEASE_MS;
   return {
     n: integer(p, 'n', PARAM_RANGES.n),
     ...runAccess(p),
-    leaseMs: optionalInteger(p, 'leaseMs', PARAM_RANGES.leaseMs) ?? DEFAULT_LEASE_MS,
+    leaseMs,
+    maxHoldMs:
+      optionalInteger(p, 'maxHoldMs', { min: leaseMs, max: PARAM_RANGES.maxHoldMs.max }) ??
+      Math.max(leaseMs, DEFAULT_MAX_HOLD_MS),
     timeoutMs: optionalInteger(p, 'timeoutMs', PARAM_RANGES.timeoutMs),
     history: optionalBoolean(p, 'history') ?? false,
     heartbeatMs: optionalInteger(p, 'heartbeatMs', PARAM_RANGES.heartbeatMs) ?? DEFAULT_HEARTBEAT_MS,

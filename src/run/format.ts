@@ -1,3 +1,4 @@
+import { showValue } from '../protocol/json-value.js';
 import type { RoundReport } from './report.js';
 
 /** Seconds with two decimals, or `?` when unknown. */
@@ -9,10 +10,16 @@ function seconds(ms: number | undefined): string {
 export function formatRound(report: RoundReport): string {
   const { timings } = report;
   const returned = report.results.filter((list) => list !== null).length;
+  const verdict = !report.listed
+    ? 'no list: no slave returned one'
+    : report.agree
+      ? 'all returned lists agree'
+      : 'the returned lists DISAGREE';
   const lines = [
-    `run ${report.runId}: ${report.n} slave${report.n === 1 ? '' : 's'}, ${returned} returned, ` +
-      (report.agree ? 'all returned lists agree' : 'the returned lists DISAGREE'),
-    `list (${report.list.length}): [${report.list.join(', ')}]`,
+    `run ${report.runId}: ${report.n} slave${report.n === 1 ? '' : 's'}, ${returned} returned, ${verdict}`,
+    report.listed
+      ? `list (${report.list.length}): [${report.list.map((value) => showValue(value)).join(', ')}]`
+      : 'list: none',
   ];
   if (report.retried > 0) lines.push(`re-invoked slaves: ${report.retried}`);
   if (report.missing.length > 0) lines.push(`missing from the list: slaves ${report.missing.join(', ')}`);

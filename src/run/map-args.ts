@@ -1,8 +1,9 @@
 import { formatHelp } from '../cli/help.js';
-import { DEFAULT_LEASE_MS, PARAM_RANGES, type Range } from '../protocol/limits.js';
+import { DEFAULT_LEASE_MS, DEFAULT_MAX_HOLD_MS, PARAM_RANGES, type Range } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
 import { integerInRange, parseArgsMessage, parseCommandLine } from './option-values.js';
+import { parseParam, slaveParamsProblem } from './slave-params.js';
 
 /** Default broker when neither `--amqp-url` nor `AMQP_URL` is given. */
 export const DEFAULT_AMQP_URL = 'amqp://localhost';
@@ -32,6 +33,12 @@ export interface MapCommand {
   /** Deadline of the whole round, and of each action. */
   readonly timeoutMs?: number;
   readonly leaseMs?: number;
+  /** Longest hold of one grant, renewals included. */
+  readonly maxHoldMs?: number;
+  /** The slave action to run (`pkg/action`); default the shipped slave. */
+  readonly slaveAction?: string;
+  /** Extra parameters for every slave (`--param key=value`). */
+  readonly slaveParams?: Readonly<Record<string, unknown>>;
   /** Where slaves publish their appends (`fanout`, the default, or `leader`). */
   readonly appendRoute?: AppendRoute;
   /** How often a failed slave is re-invoked with the same id. Default 0: report it to the leader instead. */
@@ -91,9 +98,25 @@ export function mapHelp(maxN: number): string {
       },
       {
         flags: '--lease-ms MS',
-        text: 'lease of one write grant; a holder that does not append in time is revoked',
+        text: 'lease of one write grant; a holder that neither appends nor renews in time is revoked (a live holder renews every third of a lease)',
         default: String(DEFAULT_LEASE_MS),
         range: `${PARAM_RANGES.leaseMs.min}..${PARAM_RANGES.leaseMs.max}, below --timeout-ms`,
+      },
+      {
+        flags: '--max-hold-ms MS',
+        text: 'longest hold of one grant, renewals included',
+        default: String(DEFAULT_MAX_HOLD_MS),
+        range: `the lease..${PARAM_RANGES.maxHoldMs.max}`,
+      },
+      {
+        flags: '--slave-action NAME',
+        text: 'the slave action (pkg/action), e.g. your own built on whisk-sync/action',
+        default: 'the shipped slave, which draws integers in 0..1000',
+      },
+      {
+        flags: '--param KEY=VALUE',
+        text: 'a parameter for every slave, repeatable; VALUE is parsed as JSON when it is JSON, else taken as a string',
+        default: 'none',
       },
       {
         flags: '--append-route ROUTE',
@@ -121,7 +144,7 @@ export function mapHelp(maxN: number): string {
       { flags: '--debug', text: 'print stack traces of unexpected errors', default: 'off' },
     ],
     exit:
-      '0 when the leader succeeded and all N slaves returned the same list of N integers in 0..1000; ' +
+      '0 when the leader succeeded and all N slaves returned the same list of N values (integers in 0..1000 for the shipped slave); ' +
       '1 when the run failed or disagreed; 2 for usage errors',
   });
 }
@@ -135,6 +158,9 @@ const OPTIONS = {
   'local-concurrency': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
+  'max-hold-ms': { type: 'string' },
+  'slave-action': { type: 'string' },
+  param: { type: 'string', multiple: true },
   'append-route': { type: 'string' },
   retries: { type: 'string' },
   history: { type: 'string' },
@@ -172,6 +198,8 @@ export function parseMapArgs(
   // The actions' own ranges: a value they would refuse stops here, before anything is invoked.
   const timeoutMs = optionalInRange(values['timeout-ms'], '--timeout-ms', PARAM_RANGES.timeoutMs);
   const leaseMs = optionalInRange(values['lease-ms'], '--lease-ms', PARAM_RANGES.leaseMs);
+  const maxHoldMs = optionalInRange(values['max-hold-ms'], '--max-hold-ms', PARAM_RANGES.maxHoldMs);
+  const slaveParams = optionalParams(values.param);
   const appendRoute = optionalRoute(values['append-route']);
   const localConcurrency = optionalInteger(values['local-concurrency'], '--local-concurrency', 1);
   if (localConcurrency !== undefined && localConcurrency > MAX_LOCAL_CONCURRENCY) {
@@ -192,6 +220,11 @@ export function parseMapArgs(
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(localConcurrency === undefined ? {} : { localConcurrency }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
+    ...(maxHoldMs === undefined ? {} : { maxHoldMs }),
+    ...(values['slave-action'] === undefined
+      ? {}
+      : { slaveAction: nonBlank(values['slave-action'], '--slave-action') }),
+    ...(slaveParams === undefined ? {} : { slaveParams }),
     ...(appendRoute === undefined ? {} : { appendRoute }),
     ...(values.history === undefined ? {} : { historyFile: nonBlank(values.history, '--history') }),
     ...(values.plot === undefined ? {} : { plotFile: values.plot }),
@@ -203,7 +236,26 @@ export function parseMapArgs(
   ) {
     throw new UsageError(`--lease-ms (${command.leaseMs}) must be below --timeout-ms (${command.timeoutMs})`);
   }
+  const leaseMsOrDefault = command.leaseMs ?? DEFAULT_LEASE_MS;
+  if (command.maxHoldMs !== undefined && command.maxHoldMs < leaseMsOrDefault) {
+    throw new UsageError(
+      `--max-hold-ms (${command.maxHoldMs}) must be at least the lease (${leaseMsOrDefault} ms)`,
+    );
+  }
   return { kind: 'run', command };
+}
+
+function optionalParams(texts: readonly string[] | undefined): Record<string, unknown> | undefined {
+  if (texts === undefined) return undefined;
+  const params: Record<string, unknown> = {};
+  for (const text of texts) {
+    const param = parseParam(text);
+    if (param === undefined) throw new UsageError(`--param expects KEY=VALUE, got ${JSON.stringify(text)}`);
+    params[param.key] = param.value;
+  }
+  const problem = slaveParamsProblem(params);
+  if (problem !== undefined) throw new UsageError(`--param: ${problem}`);
+  return params;
 }
 
 function optionalRoute(text: string | undefined): AppendRoute | undefined {

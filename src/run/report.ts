@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '../history/event.js';
+import type { JsonValue } from '../protocol/json-value.js';
 import type { SlaveResult } from '../protocol/params.js';
 
 /** A slave that did not return a list, after its retries. */
@@ -38,16 +39,18 @@ export interface RoundReport {
   readonly runId: string;
   readonly n: number;
   /**
-   * True only when the leader succeeded and all N slaves returned the identical list of N integers in
-   * 0..1000: the condition for exit status 0.
+   * True only when the leader succeeded and all N slaves returned the identical list of N values
+   * (integers in 0..1000 for the shipped slave): the condition for exit status 0.
    */
   readonly ok: boolean;
   /** Every slave that returned, returned the same list (false when none returned). */
   readonly agree: boolean;
   /** The agreed list (the first returned list when they disagree; empty when none returned). */
-  readonly list: readonly number[];
+  readonly list: readonly JsonValue[];
+  /** Whether any slave returned a list; false: the round has no list (`list` is empty). */
+  readonly listed: boolean;
   /** Each slave's returned list in slave order; `null` for a slave that failed. */
-  readonly results: readonly (readonly number[] | null)[];
+  readonly results: readonly (readonly JsonValue[] | null)[];
   /** Each slave's full result in slave order; `null` for a slave that failed. */
   readonly slaves: readonly (SlaveResult | null)[];
   readonly leader: { readonly ok: boolean; readonly activationId?: string; readonly error?: string };

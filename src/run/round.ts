@@ -1,14 +1,26 @@
-import { ActivationError, ExecutorTimeoutError } from '../executor/errors.js';
+import { setMaxListeners } from 'node:events';
+
 import type { FunctionExecutor } from '../executor/executor.js';
 import type { ResponseFuture } from '../executor/future.js';
-import type { EndEvent, HistoryEvent, InvokeEvent } from '../history/event.js';
+import type { HistoryEvent } from '../history/event.js';
 import { mergeHistories } from '../history/jsonl.js';
 import { wallClockMs } from '../protocol/deadline.js';
-import { DEFAULT_TIMEOUT_MS, isValidValue, MAX_VALUE } from '../protocol/limits.js';
+import { DEFAULT_TIMEOUT_MS } from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
 import type { AppendRoute } from '../protocol/messages.js';
+import { ClientEvents } from './client-events.js';
+import {
+  collectSlave,
+  failureCode,
+  historyOfFailure,
+  oneLine,
+  type CollectContext,
+} from './collect-slave.js';
 import { defaultCoordination, type RunCoordination } from './coordination.js';
-import type { RoundReport, RoundTimings, SlaveFailure } from './report.js';
+import { judgeRound } from './judge-round.js';
+import type { RoundReport } from './report.js';
+import { slaveParamsProblem } from './slave-params.js';
+import { measureRound } from './timings.js';
 
 /** Default action names, as `manifest.yaml` deploys them. */
 export const DEFAULT_LEADER_ACTION = 'whisk-sync/leader';
@@ -30,8 +42,17 @@ export interface RoundOptions {
   readonly amqpUrl: string;
   /** Default {@link DEFAULT_LEADER_ACTION}. */
   readonly leaderAction?: string;
-  /** Default {@link DEFAULT_SLAVE_ACTION}. */
+  /**
+   * The slave action: the shipped {@link DEFAULT_SLAVE_ACTION} (values drawn from 0..1000, checked)
+   * or any action built on `joinRound` from `whisk-sync/action` (any JSON values). Default
+   * {@link DEFAULT_SLAVE_ACTION}.
+   */
   readonly slaveAction?: string;
+  /**
+   * Extra parameters for every slave activation, next to the round's own (which they may not set:
+   * see `RESERVED_SLAVE_PARAMS`). Default none.
+   */
+  readonly slaveParams?: Readonly<Record<string, unknown>>;
   /**
    * Deadline of each action, passed as `timeoutMs`; the client waits this plus
    * {@link COLLECTION_GRACE_MS}. Default: not passed (the actions use `__OW_DEADLINE`); the client
@@ -44,8 +65,10 @@ export interface RoundOptions {
    * time limit (the manifest's `timeout`) is what bounds them.
    */
   readonly waitMs?: number;
-  /** Lease of one grant, passed to the leader. Default: the protocol's. */
+  /** Lease of one grant, passed to the leader. Default: the protocol's (5000). */
   readonly leaseMs?: number;
+  /** Longest hold of one grant, renewals included, passed to the leader. Default: the protocol's (30000). */
+  readonly maxHoldMs?: number;
   /**
    * Where slaves publish their appends, passed to the leader, which tells every slave. Default: the
    * protocol's, `'fanout'`.
@@ -73,10 +96,12 @@ const now = wallClockMs;
 /**
  * Runs one synchronized round: checks that the leader and all N slaves can run at once, invokes the
  * leader and the N slaves, collects every result, re-invokes failed slaves up to `retries` times (same
- * id) or tells the leader to give up on them, waits for the leader, and judges the outcome.
+ * id) or tells the leader to give up on them, waits for the leader, and judges the outcome. When the
+ * leader fails, the client stops waiting for the slaves at once and gives them up.
  *
  * Throws only when the round cannot start or its invocations are refused (`CapacityError`,
- * `InvocationError`, `ConfigError`); every failure during the round is in the report.
+ * `InvocationError`, `ConfigError`, a `TypeError` for a bad option); every failure during the round
+ * is in the report.
  */
 export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const { executor, n, amqpUrl } = options;
@@ -86,6 +111,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   if (!Number.isSafeInteger(retries) || retries < 0) {
     throw new TypeError(`retries must be a non-negative integer, got ${String(retries)}`);
   }
+  const userParams = checkSlaveParams(options.slaveParams);
   const note = options.onNote ?? (() => undefined);
   const coordination = options.coordination ?? defaultCoordination;
   const leaderAction = options.leaderAction ?? DEFAULT_LEADER_ACTION;
@@ -96,7 +122,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const { runId, signingKey } = coordination.createRunCredentials();
   const deadline = t0 + (options.waitMs ?? (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + COLLECTION_GRACE_MS);
   const remaining = (): number => Math.max(1, deadline - now());
-  const clientEvents: HistoryEvent[] = [];
+  const events = new ClientEvents(runId, now);
   const shared = {
     n,
     runId,
@@ -106,57 +132,25 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     history: true,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
-  const invoked = (role: 'leader' | 'slave', future: ResponseFuture<object>, slave?: number): void => {
-    const event: InvokeEvent = {
-      type: 'invoke',
-      actor: 'client',
-      role,
-      runId,
-      t: now(),
-      step: clientEvents.length,
-      ...(slave === undefined ? {} : { slave }),
-      ...(future.activationId === undefined ? {} : { activationId: future.activationId }),
-    };
-    clientEvents.push(event);
-  };
-  /** `error` is what the wait threw: a timed-out wait sets no error on the future, so read it here. */
-  const ended = (
-    role: 'leader' | 'slave',
-    future: ResponseFuture<object>,
-    slave?: number,
-    error?: unknown,
-  ): void => {
-    const event: EndEvent = {
-      type: 'end',
-      actor: 'client',
-      role,
-      runId,
-      t: now(),
-      step: clientEvents.length,
-      status: endStatus(error),
-      ...(slave === undefined ? {} : { slave }),
-      ...(future.activationId === undefined ? {} : { activationId: future.activationId }),
-    };
-    clientEvents.push(event);
-  };
 
   const leaderParams: LeaderParams = {
     ...shared,
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
     ...(options.appendRoute === undefined ? {} : { appendRoute: options.appendRoute }),
   };
   const leader = await executor.callAsync<LeaderResult>(leaderAction, { ...leaderParams });
-  invoked('leader', leader);
+  events.invoked('leader', leader);
   const ids = Array.from({ length: n }, (_, id) => id);
   const slaveParams: Omit<SlaveParams, 'id'> = shared;
   const firstSlaves = await executor.map<SlaveResult>(
     slaveAction,
     ids.map((id) => ({ id })),
-    { extraParams: { ...slaveParams } },
+    { extraParams: { ...userParams, ...slaveParams } },
   );
   const tInvoked = now();
   firstSlaves.forEach((future, id) => {
-    invoked('slave', future, id);
+    events.invoked('slave', future, id);
   });
 
   const allFutures: ResponseFuture<object>[] = [leader, ...firstSlaves];
@@ -179,175 +173,86 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       await new Promise((resolve) => setTimeout(resolve, ABANDON_RETRY_MS));
     }
   };
-  const collectSlave = async (
-    id: number,
-    first: ResponseFuture<SlaveResult>,
-  ): Promise<{ result: SlaveResult } | { failure: SlaveFailure }> => {
-    let future = first;
-    const activationIds: string[] = [];
-    for (let attempt = 1; ; attempt++) {
-      if (future.activationId !== undefined) activationIds.push(future.activationId);
-      let error: unknown;
-      try {
-        const result = await future.result({ timeoutMs: remaining() });
-        ended('slave', future, id);
-        const checked = asSlaveResult(result);
-        if (typeof checked === 'string') error = new Error(checked);
-        else return { result: checked };
-      } catch (caught) {
-        ended('slave', future, id, caught);
-        failedHistory.push(...historyOfFailure(caught));
-        error = caught;
-      }
-      const reason = oneLine(error);
-      const canRetry = attempt <= retries && !(error instanceof ExecutorTimeoutError) && remaining() > 1;
-      if (canRetry) {
-        note(`slave ${id} failed (${reason}); invoking it again (retry ${attempt} of ${retries})`);
-        retried++;
-        future = await future.retry();
-        allFutures.push(future);
-        invoked('slave', future, id);
-        continue;
-      }
-      note(`slave ${id} failed: ${reason}`);
-      try {
-        await tellLeader(id);
-      } catch (abandonError) {
-        note(`could not tell the leader that slave ${id} failed: ${oneLine(abandonError)}`);
-      }
-      return { failure: { id, attempts: attempt, activationIds, error: reason } };
-    }
+  const leaderFailed = new AbortController();
+  // Every slave's wait listens to it: one listener per slave is expected, not a leak.
+  setMaxListeners(0, leaderFailed.signal);
+  const context: CollectContext = {
+    retries,
+    remaining,
+    stop: leaderFailed.signal,
+    events,
+    note,
+    retried: (future) => {
+      retried++;
+      allFutures.push(future);
+    },
+    failedHistory: (found) => failedHistory.push(...found),
+    abandon: tellLeader,
   };
 
   const leaderOutcome = (async () => {
     try {
       const result = await leader.result({ timeoutMs: remaining() });
-      ended('leader', leader);
+      events.ended('leader', leader);
       return { ok: true as const, result };
     } catch (error) {
-      ended('leader', leader, undefined, error);
+      events.ended('leader', leader, undefined, error);
       failedHistory.push(...historyOfFailure(error));
-      note(`leader failed: ${oneLine(error)}`);
+      // An incomplete run was ended by the leader: its slaves have the end and return at once.
+      // Any other failure leaves nobody to grant or end: waiting for the slaves would only cost
+      // the deadline.
+      const ended = failureCode(error) === 'INCOMPLETE';
+      note(`leader failed: ${oneLine(error)}${ended ? '' : '; no longer waiting for the slaves'}`);
+      if (!ended) leaderFailed.abort();
       return { ok: false as const, error: oneLine(error) };
     } finally {
       // No abandon is sent again once the leader has returned.
       leaderDone = true;
     }
   })();
-  const slaveOutcomes = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future)));
+  const collected = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future, context)));
   const leaderResult = await leaderOutcome;
   const tDone = now();
 
-  const slaves = slaveOutcomes.map((outcome) => ('result' in outcome ? outcome.result : null));
-  const failed = slaveOutcomes.flatMap((outcome) => ('failure' in outcome ? [outcome.failure] : []));
-  const lists = slaves.map((slave) => slave?.list ?? null);
-  const returned = lists.filter((list): list is number[] => list !== null);
-  const first = returned[0] ?? [];
-  const agree = returned.length > 0 && returned.every((list) => sameList(list, first));
-
-  const problems: string[] = [];
-  if (!leaderResult.ok) problems.push(`leader failed: ${leaderResult.error}`);
-  for (const failure of failed) problems.push(`slave ${failure.id} failed: ${failure.error}`);
-  if (returned.length > 0 && !agree) problems.push('the slaves returned different lists');
-  if (agree && first.length !== n) problems.push(`the list has ${first.length} values, expected ${n}`);
-  const invalid = first.filter((value) => !isValidValue(value));
-  if (invalid.length > 0)
-    problems.push(`the list holds values outside 0..${MAX_VALUE}: ${invalid.join(', ')}`);
-
+  const judged = judgeRound({
+    n,
+    leader: leaderResult.ok ? { ok: true } : leaderResult,
+    slaves: collected,
+    drawnValues: isShippedSlave(slaveAction),
+  });
   const actionHistory = [
     ...(leaderResult.ok ? (leaderResult.result.history ?? []) : []),
-    ...slaves.flatMap((slave) => slave?.history ?? []),
+    ...judged.slaves.flatMap((slave) => slave?.history ?? []),
     ...failedHistory,
   ];
-  const history = mergeHistories(actionHistory, clientEvents);
-  const timings = measure({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
-  const missing = [...new Set(slaves.flatMap((slave) => slave?.missing ?? []))].sort((a, b) => a - b);
+  const history = mergeHistories(actionHistory, events.events);
+  const timings = measureRound({ t0, tInvoked, tDone, futures: allFutures, history: actionHistory });
 
   return {
     runId,
     n,
-    ok: problems.length === 0,
-    agree,
-    list: first,
-    results: lists,
-    slaves,
+    ...judged,
     leader: {
       ok: leaderResult.ok,
       ...(leader.activationId === undefined ? {} : { activationId: leader.activationId }),
       ...(leaderResult.ok ? {} : { error: leaderResult.error }),
     },
-    failed,
-    missing,
-    dropped: slaves.reduce((sum, slave) => sum + (slave?.dropped ?? 0), 0),
     retried,
-    problems,
     timings,
     elapsedMs: Math.round(tDone - t0),
     ...(options.history === true ? { history } : {}),
   };
 }
 
-function measure(input: {
-  t0: number;
-  tInvoked: number;
-  tDone: number;
-  futures: readonly ResponseFuture<object>[];
-  history: readonly HistoryEvent[];
-}): RoundTimings {
-  const { t0, tInvoked, tDone, futures, history } = input;
-  const stats = futures.flatMap((future) => (future.stats === undefined ? [] : [future.stats]));
-  const starts = stats.map((s) => (s.waitTime ?? 0) + (s.initTime ?? 0));
-  const ends = stats.map((s) => s.end);
-  const grants = history.filter((e) => e.type === 'grant').map((e) => e.t);
-  const commits = history.filter((e) => e.type === 'commit').map((e) => e.t);
-  const firstGrant = grants.length > 0 ? Math.min(...grants) : undefined;
-  const lastCommit = commits.length > 0 ? Math.max(...commits) : undefined;
-  const lastEnd = ends.length > 0 ? Math.max(...ends) : undefined;
-  return {
-    invocationMs: round(tInvoked - t0),
-    containerStartMs: starts.length > 0 ? Math.max(...starts) : undefined,
-    coldStarts: stats.filter((s) => s.initTime !== undefined).length,
-    firstGrantMs: firstGrant === undefined ? undefined : round(firstGrant - t0),
-    coordinationMs:
-      firstGrant === undefined || lastCommit === undefined ? undefined : round(lastCommit - firstGrant),
-    collectionMs: lastEnd === undefined ? undefined : round(Math.max(0, tDone - lastEnd)),
-    totalMs: round(tDone - t0),
-  };
+/** Whether `action` names the shipped slave (any package): its values are drawn from 0..1000. */
+export function isShippedSlave(action: string): boolean {
+  return action === DEFAULT_SLAVE_ACTION;
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
-
-function endStatus(error: unknown): EndEvent['status'] {
-  if (error === undefined) return 'success';
-  if (error instanceof ActivationError) return error.status;
-  if (error instanceof ExecutorTimeoutError) return 'timeout';
-  return 'whisk internal error';
-}
-
-/** History events in the error result of a failed activation, if it returned any. */
-function historyOfFailure(error: unknown): HistoryEvent[] {
-  if (!(error instanceof ActivationError)) return [];
-  const history = error.result.history;
-  return Array.isArray(history) ? (history as HistoryEvent[]) : [];
-}
-
-/** The result as a {@link SlaveResult}, or one line saying why it is not one. */
-function asSlaveResult(value: unknown): SlaveResult | string {
-  if (typeof value !== 'object' || value === null) return 'the slave returned no dictionary';
-  const list = (value as { list?: unknown }).list;
-  if (!Array.isArray(list) || !list.every((v): v is number => typeof v === 'number')) {
-    return 'the slave returned no list of numbers';
-  }
-  return value as SlaveResult;
-}
-
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
-}
-
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+/** A copy of the user's slave parameters; a TypeError for a non-object or a reserved key. */
+function checkSlaveParams(params: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  if (params === undefined) return {};
+  const problem = slaveParamsProblem(params);
+  if (problem !== undefined) throw new TypeError(`slaveParams: ${problem}`);
+  return { ...params };
 }

@@ -32,12 +32,12 @@ export interface RunOutputs {
 /**
  * Checks the run's history and writes the requested files. A write that fails does not throw: it
  * becomes a line in `failures`, so the command still prints the run's result first.
- * `sharedClock` is true when every party ran on this machine (the embedded controller).
+ * `drawnValues` is true when the slaves were the shipped slave (values in 0..1000).
  */
 export async function writeRunOutputs(
   report: RoundReport,
   files: OutputFiles,
-  sharedClock: boolean,
+  drawnValues: boolean,
 ): Promise<RunOutputs> {
   const events = report.history ?? [];
   const notes: string[] = [];
@@ -47,7 +47,7 @@ export async function writeRunOutputs(
   let checkReport: string | undefined;
   if (files.historyFile !== undefined) {
     const file = files.historyFile;
-    const check = checkHistory(events, { sharedClock, runId: report.runId });
+    const check = checkHistory(events, { drawnValues, runId: report.runId });
     checkPassed = check.passed;
     if (!check.passed) checkReport = formatReport(check);
     const failure = await writeOutputFile(file, '--history', () => writeFile(file, formatHistory(events)));

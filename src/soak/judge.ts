@@ -1,4 +1,5 @@
 import { checkHistory } from '../history/checker.js';
+import { canonicalJson, sameValue, sameValues, showValue } from '../protocol/json-value.js';
 import { isValidValue } from '../protocol/limits.js';
 import type { RoundReport } from '../run/report.js';
 import type { RoundObservation } from './observation.js';
@@ -59,17 +60,17 @@ export function judgeRound(observation: RoundObservation): RoundVerdict {
 }
 
 function historyViolations(report: RoundReport): string[] {
-  const check = checkHistory(report.history ?? [], { sharedClock: true, runId: report.runId });
+  const check = checkHistory(report.history ?? [], { drawnValues: true, runId: report.runId });
   return check.runs.flatMap((run) =>
     run.properties.flatMap((p) => p.violations.map((v) => `checker: ${p.property}: ${v.message}`)),
   );
 }
 
 function disagreement(report: RoundReport): string[] {
-  const returned = report.results.filter((list): list is readonly number[] => list !== null);
+  const returned = report.results.filter((list) => list !== null);
   const first = returned[0];
   if (first === undefined) return [];
-  const differing = returned.filter((list) => !sameList(list, first)).length;
+  const differing = returned.filter((list) => !sameValues(list, first)).length;
   return differing === 0
     ? []
     : [`disagreement: ${differing} of ${returned.length} returned lists differ from the first`];
@@ -80,24 +81,26 @@ function disagreement(report: RoundReport): string[] {
  * or outside 0..1000, came from somewhere else: an injected message, another run.
  */
 function foreignValues(report: RoundReport, injected: number | undefined): string[] {
-  const drawn = new Set<number>();
-  for (const slave of report.slaves) if (slave !== null) drawn.add(slave.value);
-  for (const event of report.history ?? []) if (event.type === 'append') drawn.add(event.value);
+  const drawn = new Set<string>();
+  for (const slave of report.slaves) if (slave !== null) drawn.add(canonicalJson(slave.value));
+  for (const event of report.history ?? [])
+    if (event.type === 'append') drawn.add(canonicalJson(event.value));
   const found: string[] = [];
-  const lists = report.results.filter((list): list is readonly number[] => list !== null);
-  for (const value of new Set(lists.flat())) {
-    if (!isValidValue(value)) found.push(`foreign value: ${value} is outside 0..1000`);
-    else if (!drawn.has(value)) {
+  const lists = report.results.filter((list) => list !== null);
+  const seen = new Map(lists.flat().map((value) => [canonicalJson(value), value]));
+  for (const [key, value] of seen) {
+    if (!isValidValue(value)) found.push(`foreign value: ${key} is outside 0..1000`);
+    else if (!drawn.has(key)) {
       const origin = value === injected ? ' (the injected value)' : '';
-      found.push(`foreign value: ${value}${origin} was drawn by no slave of the run`);
+      found.push(`foreign value: ${key}${origin} was drawn by no slave of the run`);
     }
   }
   for (const slave of report.slaves) {
     if (slave === null) continue;
     const atPosition = slave.list[slave.position];
-    if (atPosition !== slave.value) {
+    if (!sameValue(atPosition, slave.value)) {
       found.push(
-        `foreign value: slave ${slave.id} drew ${slave.value} but its list holds ${String(atPosition)} at its position ${slave.position}`,
+        `foreign value: slave ${slave.id} drew ${showValue(slave.value)} but its list holds ${showValue(atPosition)} at its position ${slave.position}`,
       );
     }
   }
@@ -119,7 +122,7 @@ function exitStatusMismatch(report: RoundReport): string[] {
       report.leader.ok &&
       report.failed.length === 0 &&
       report.results.length === report.n &&
-      report.results.every((list) => list !== null && sameList(list, report.list)) &&
+      report.results.every((list) => list !== null && sameValues(list, report.list)) &&
       report.list.length === report.n;
     if (!complete)
       found.push(
@@ -127,8 +130,4 @@ function exitStatusMismatch(report: RoundReport): string[] {
       );
   }
   return found;
-}
-
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

@@ -13,8 +13,10 @@ import { holderWindows } from './windows.js';
  * fills position k; positions 0..k-1 are committed once each; a slave is committed at most once;
  * every entry of every returned list (the leader's included) is the committed value of its position.
  */
-export function checkValidity(run: RunView): Finding[] {
+export function checkValidity(run: RunView, drawn = false): Finding[] {
+  const inRange = (value: HistoryValue): boolean => !drawn || isValidValue(value);
   const context: CommitContext = {
+    inRange,
     run,
     wholeHistory: wholeSlaveHistories(run),
     appendsByToken: groupBy(run.appends, (a) => a.token),
@@ -25,11 +27,13 @@ export function checkValidity(run: RunView): Finding[] {
     ...run.leaderLogs.flatMap(positionsOutOfOrder),
     ...positionProblems(run),
     ...duplicateSlaves(run),
-    ...listProblems(run),
+    ...listProblems(run, inRange),
   ];
 }
 
 interface CommitContext {
+  /** Whether a value is allowed: any JSON value, or with `drawn` the shipped slave's 0..1000. */
+  readonly inRange: (value: HistoryValue) => boolean;
   readonly run: RunView;
   /** Whether every activation of a slave handed over its history (a killed one does not). */
   readonly wholeHistory: (slave: number) => boolean;
@@ -39,7 +43,7 @@ interface CommitContext {
 function commitProblems(c: CommitEvent, context: CommitContext): Finding[] {
   const base = { seq: c.seq, slave: c.slave, position: c.position };
   const problems: Finding[] = [];
-  if (!isValidValue(c.value)) {
+  if (!context.inRange(c.value)) {
     problems.push({
       ...base,
       message: `commit of seq ${c.seq} holds ${showValue(c.value)}, not an integer in 0..${MAX_VALUE}`,
@@ -181,7 +185,7 @@ function duplicateSlaves(run: RunView): Finding[] {
   return problems;
 }
 
-function listProblems(run: RunView): Finding[] {
+function listProblems(run: RunView, inRange: (value: HistoryValue) => boolean): Finding[] {
   const problems: Finding[] = [];
   const committed = run.commitAtPosition;
   for (const returned of returnedLists(run)) {
@@ -189,7 +193,7 @@ function listProblems(run: RunView): Finding[] {
     const who = slave === undefined ? {} : { slave };
     const party = partyName(returned);
     for (const [position, value] of list.entries()) {
-      const problem = entryProblem(party, position, value, committed.get(position));
+      const problem = entryProblem(party, position, value, committed.get(position), inRange);
       if (problem !== undefined) problems.push({ ...who, position, ...problem });
     }
     if (list.length < committed.size) {
@@ -210,6 +214,7 @@ function entryProblem(
   position: number,
   value: HistoryValue,
   commit: CommitEvent | undefined,
+  inRange: (value: HistoryValue) => boolean,
 ): Omit<Finding, 'position' | 'slave'> | undefined {
   const shown = showValue(value);
   if (commit === undefined) {
@@ -226,7 +231,7 @@ function entryProblem(
       seen: shown,
     };
   }
-  if (!isValidValue(value)) {
+  if (!inRange(value)) {
     return {
       message: `${party} returned ${shown} at position ${position}, not an integer in 0..${MAX_VALUE}`,
       expected: `an integer in 0..${MAX_VALUE}`,

@@ -16,7 +16,13 @@ import { killGroup, launchServer, startContainer, waitUntilGone } from '../../he
 
 const exec = promisify(execFile);
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const ENTRY_POINTS = ['whisk-sync', 'whisk-sync/deploy', 'whisk-sync/localwhisk', 'whisk-sync/history'];
+const ENTRY_POINTS = [
+  'whisk-sync',
+  'whisk-sync/action',
+  'whisk-sync/deploy',
+  'whisk-sync/localwhisk',
+  'whisk-sync/history',
+];
 
 /** The consumer's environment: the test's broker, and no OpenWhisk configured (the embedded controller). */
 function consumerEnv(dir: string): NodeJS.ProcessEnv {

@@ -62,7 +62,7 @@ async function watchCommitOf(run: ReturnType<typeof newRun>, slave: number, time
             const entry = decoded.message.add.find(([id]) => id === slave);
             if (entry === undefined) return;
             clearTimeout(timer);
-            resolve(entry[1]);
+            resolve(entry[1] as number);
           },
           { noAck: true },
         );

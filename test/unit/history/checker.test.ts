@@ -128,17 +128,21 @@ describe('checkHistory', () => {
       const events = base.map((e) =>
         (e.type === 'commit' || e.type === 'append') && e.seq === seq ? { ...e, value: 1001 } : e,
       );
-      const found = violations(checkHistory(events), 'Validity');
+      const found = violations(checkHistory(events, { drawnValues: true }), 'Validity');
       expect(found.some((v) => v.seq === seq && v.seen === '1001' && /0\.\.1000/.test(v.message))).to.be.true;
     });
 
     it('fails when the committed value is not the one the holder appended', () => {
       const base = simulateRun({ n: 4 });
       const commit = commitAt(base, 2);
-      const events = edit(base, isCommit(2), (c) => ({ ...c, value: (c.value + 1) % 1001 }));
+      const events = edit(base, isCommit(2), (c) => ({ ...c, value: ((c.value as number) + 1) % 1001 }));
       const found = violations(checkHistory(events), 'Validity');
       const mismatch = found.find((v) => v.message.includes('not the one'));
-      expect(mismatch).to.include({ seq: commit.seq, slave: commit.slave, expected: String(commit.value) });
+      expect(mismatch).to.include({
+        seq: commit.seq,
+        slave: commit.slave,
+        expected: JSON.stringify(commit.value),
+      });
     });
 
     it('fails when a commit names another slave than the grant', () => {
@@ -179,7 +183,7 @@ describe('checkHistory', () => {
 
     it('fails when a returned list holds a value that was not committed at that position', () => {
       const base = simulateRun({ n: 3 });
-      const committed = commitAt(base, 2).value;
+      const committed = commitAt(base, 2).value as number;
       const events = base.map((e) =>
         e.type === 'return' && e.actor === 'slave' && e.list !== undefined
           ? { ...e, list: [...e.list.slice(0, 2), (committed + 7) % 1001] }
@@ -275,7 +279,7 @@ describe('checkHistory', () => {
         seq: zombieAppend.seq,
         slave: 0,
         position: 2,
-        seen: String(zombieAppend.value),
+        seen: JSON.stringify(zombieAppend.value),
       });
     });
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { JsonValue } from '../../../src/protocol/json-value.js';
 import { checkHistory } from '../../../src/history/checker.js';
 import type { AppendEvent, GrantEvent, HistoryEvent } from '../../../src/history/event.js';
 import type { PropertyName } from '../../../src/history/report.js';
@@ -13,7 +14,7 @@ const messages = (events: readonly HistoryEvent[], property: PropertyName): stri
  * still held the grant, and the second activation appended `value` under the same grant too and
  * returned the list: a whole, returned activation, so only the double append is wrong.
  */
-function secondHolder(slave: number, value: (first: AppendEvent) => number): HistoryEvent[] {
+function secondHolder(slave: number, value: (first: AppendEvent) => JsonValue): HistoryEvent[] {
   const base = simulateRun({ n: 4, seed: 5 });
   const first = base.find((e): e is AppendEvent => e.type === 'append' && e.slave === slave)!;
   const list = base.find((e) => e.type === 'return' && e.actor === 'leader' && e.list !== undefined);
@@ -33,7 +34,7 @@ function secondHolder(slave: number, value: (first: AppendEvent) => number): His
 
 describe('checkHistory: one grant, one writer', () => {
   it('fails when two activations of the granted slave append under one grant, with different values', () => {
-    const events = secondHolder(2, (first) => (first.value + 1) % 1001);
+    const events = secondHolder(2, (first) => ((first.value as number) + 1) % 1001);
     const grant = events.find((e): e is GrantEvent => e.type === 'grant' && e.slave === 2)!;
     expect(messages(events, 'Mutual exclusion')).to.deep.equal([
       `2 activations of slave 2 appended under seq ${grant.seq}, which was granted once`,
@@ -51,7 +52,7 @@ describe('checkHistory: one grant, one writer', () => {
     const base = simulateRun({ n: 3 }).map(({ activationId: _id, ...e }) => e);
     const first = base.find((e): e is AppendEvent => e.type === 'append')!;
     const events = withSteps(
-      [...base, { ...first, value: (first.value + 3) % 1001, t: first.t + 0.01 }]
+      [...base, { ...first, value: ((first.value as number) + 3) % 1001, t: first.t + 0.01 }]
         .map(({ step: _step, ...e }) => e)
         .sort((a, b) => a.t - b.t),
     );

@@ -86,9 +86,9 @@ describe('JSONL history', () => {
       /line 2: field "step" must be a non-negative integer when present/,
     ],
     [
-      'a list holding a string',
-      '{"type":"return","actor":"slave","slave":1,"ok":true,"list":[1,"2"],"runId":"r","t":2}',
-      /line 2: field "list" must be an array of numbers when present/,
+      'a list that is not an array',
+      '{"type":"return","actor":"slave","slave":1,"ok":true,"list":{"0":1},"runId":"r","t":2}',
+      /line 2: field "list" must be an array of JSON values when present/,
     ],
   ];
   for (const [what, line, message] of malformed) {

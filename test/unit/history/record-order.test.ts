@@ -3,6 +3,7 @@ import { checkHistory } from '../../../src/history/checker.js';
 import type { CommitEvent, GrantEvent, HistoryEvent } from '../../../src/history/event.js';
 import { sinceStart } from '../../../src/history/describe.js';
 import type { PropertyName } from '../../../src/history/report.js';
+import type { JsonValue } from '../../../src/protocol/json-value.js';
 import { messagesIn } from './findings.js';
 import { recordBefore } from './reorder.js';
 import { simulateRun } from './simulate.js';
@@ -63,7 +64,7 @@ describe('checkHistory: order within one party comes from its record, never from
     const base = simulateRun({ n: 3 });
     const [first, second] = [commitOf(base, 0), commitOf(base, 1)];
     // Every list matches the swapped positions, so only the order of the commits gives it away.
-    const swapped = (list: readonly number[]) => [second.value, first.value, ...list.slice(2)];
+    const swapped = (list: readonly JsonValue[]) => [second.value, first.value, ...list.slice(2)];
     const events = base.map((e) => {
       if (e === first) return { ...e, position: 1 };
       if (e === second) return { ...e, position: 0 };

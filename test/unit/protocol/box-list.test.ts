@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { BoxList } from '../../../src/broker/box-list.js';
 import { LeaderMachine } from '../../../src/protocol/leader-machine.js';
 import type { Message, Send, WelcomeMessage } from '../../../src/protocol/messages.js';
-import { SlaveMachine } from '../../../src/protocol/slave-machine.js';
+import { AnsweringSlave } from './answering-slave.js';
 
 const run = 'run1';
 
@@ -51,7 +51,7 @@ describe('welcomes to a shared inbox the leader welcomed before', () => {
     ]);
     expect(completed?.seqs).to.deep.equal([0, 1]);
     // The completed welcome serves the activation as a whole-list welcome would.
-    const s = new SlaveMachine({ runId: run, id: 2, nonce: 'n2', value: 9, giveUpAt: 1e9 });
+    const s = new AnsweringSlave({ runId: run, id: 2, nonce: 'n2', giveUpAt: 1e9 }, 9);
     s.start(203);
     for (const m of delivered.filter((m) => m.k !== 'welcome' || m.slave === 2)) s.receive(m, 204);
     const grant = l.receive(append(2, 2, 9), 205); // ends the run

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { decode, encode } from '../../../src/protocol/codec.js';
 import type { Message } from '../../../src/protocol/messages.js';
+import { MAX_VALUE_BYTES } from '../../../src/protocol/limits.js';
 import { sign } from '../../../src/protocol/signing.js';
 
 const key = 'k'.repeat(32);
@@ -44,7 +45,9 @@ describe('message codec', () => {
       '[]',
       '{"k":"request"}',
       '{"k":"nope","run":"run1","no":0}',
-      '{"k":"append","run":"run1","no":1,"slave":1,"nonce":"a","seq":0,"token":"e.0","value":1001}',
+      '{"k":"append","run":"run1","no":1,"slave":1,"nonce":"a","seq":0,"token":"e.0"}',
+      `{"k":"append","run":"run1","no":1,"slave":1,"nonce":"a","seq":0,"token":"e.0","value":"${'x'.repeat(MAX_VALUE_BYTES)}"}`,
+      '{"k":"append","run":"run1","no":1,"slave":1,"nonce":"a","seq":0,"token":"e.0","value":1e400}',
       '{"k":"log","run":"run1","no":1,"epoch":"e","at":0,"add":[[1]],"rev":[]}',
       '{"k":"request","run":"run1","no":0,"slave":1,"nonce":"a","box":"../amq.direct"}',
     ];

@@ -8,7 +8,8 @@
 import { decode, encode } from '../../../src/protocol/codec.js';
 import { LeaderMachine } from '../../../src/protocol/leader-machine.js';
 import type { AppendRoute, Send } from '../../../src/protocol/messages.js';
-import { SlaveMachine, type SlaveOutcome } from '../../../src/protocol/slave-machine.js';
+import type { SlaveMachine, SlaveOutcome } from '../../../src/protocol/slave-machine.js';
+import { AnsweringSlave } from './answering-slave.js';
 
 export interface SimulationOptions {
   readonly n: number;
@@ -116,7 +117,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     }
     for (const [id, at] of startAt) {
       if (slaves.has(id) || now < at) continue;
-      const s = new SlaveMachine({ runId, id, nonce: `a${id}`, value: int(1001), giveUpAt: 1_000_000 });
+      const s = new AnsweringSlave({ runId, id, nonce: `a${id}`, giveUpAt: 1_000_000 }, int(1001));
       slaves.set(id, s);
       queues.set(inbox(id), new Map());
       bound.add(inbox(id));

@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { listDigest } from '../../../src/protocol/list-digest.js';
 import type { Entry, FromLeader } from '../../../src/protocol/messages.js';
 import { MIN_LEADER_SILENCE_MS } from '../../../src/protocol/limits.js';
-import { SlaveMachine } from '../../../src/protocol/slave-machine.js';
+import { AnsweringSlave } from './answering-slave.js';
 
 const run = 'run1';
 const epoch = 'e1';
 const me = { slave: 1, nonce: 'mine' };
 
 function slave(giveUpAt = 100_000) {
-  return new SlaveMachine({ runId: run, id: 1, nonce: 'mine', value: 500, giveUpAt });
+  return new AnsweringSlave({ runId: run, id: 1, nonce: 'mine', giveUpAt }, 500);
 }
 
 const welcome = (no: number, add: Entry[] = []): FromLeader => ({

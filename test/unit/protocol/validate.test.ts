@@ -20,6 +20,7 @@ describe('parameter validation', () => {
     expect(validateLeaderParams(good)).to.deep.equal({
       ...good,
       leaseMs: 5000,
+      maxHoldMs: 30000,
       timeoutMs: undefined,
       history: false,
       heartbeatMs: 1000,

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 
 import type { HistoryEvent } from '../../../src/history/event.js';
 import type { SlaveResult } from '../../../src/protocol/params.js';
+import type { JsonValue } from '../../../src/protocol/json-value.js';
 import type { RoundReport } from '../../../src/run/report.js';
 import { judgeRound } from '../../../src/soak/judge.js';
 import type { RoundObservation } from '../../../src/soak/observation.js';
@@ -28,6 +29,7 @@ function correctReport(): RoundReport {
     ok: true,
     agree: true,
     list,
+    listed: true,
     results: slaves.map((s) => s.list),
     slaves,
     leader: { ok: true },
@@ -65,7 +67,7 @@ function observe(report: RoundReport | 'hung', extra: Partial<RoundObservation> 
 }
 
 /** A copy of the report with slave `id`'s returned list replaced. */
-function withList(report: RoundReport, id: number, list: number[]): RoundReport {
+function withList(report: RoundReport, id: number, list: JsonValue[]): RoundReport {
   const slaves = report.slaves.map((s) => (s?.id === id ? { ...s, list } : s));
   return { ...report, slaves, results: slaves.map((s) => s?.list ?? null) };
 }
