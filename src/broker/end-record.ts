@@ -1,8 +1,10 @@
-import type { ChannelModel } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 import { decode, encode } from '../protocol/codec.js';
+import { msUntil, wallClockMs } from '../protocol/deadline.js';
 import type { EndMessage } from '../protocol/messages.js';
-import { confirmChannel } from './connection.js';
-import type { RunNames } from './names.js';
+import { confirmChannel, socketOptions } from './connection.js';
+import { BrokerError, reasonOf, settleBy } from './errors.js';
+import { runNames, type RunNames } from './names.js';
 import { RunConflictError } from './run-conflict.js';
 
 /** What reading or writing a run's end record needs. */
@@ -79,5 +81,45 @@ export async function writeEndRecord(
     await channel.waitForConfirms();
   } finally {
     await channel.close().catch(() => undefined);
+  }
+}
+
+/** Longest time a client spends deleting a finished run's end record. */
+const CLEAR_MS = 5000;
+
+/**
+ * Deletes run `runId`'s end record. Only the client may call this, and only once every activation it
+ * invoked for the run has ended: then no party of the run is left to read the record, which would
+ * otherwise stay on the broker until it expires. Deleting a missing record is not an error.
+ *
+ * @throws {BrokerError} when the broker cannot be reached or does not answer within 5 s
+ */
+export async function clearEndRecord(amqpUrl: string, runId: string): Promise<void> {
+  const by = wallClockMs() + CLEAR_MS;
+  let connection: ChannelModel;
+  try {
+    connection = await settleBy(
+      connect(amqpUrl, socketOptions(new URL(amqpUrl), msUntil(by))),
+      by,
+      `connecting to ${amqpUrl}`,
+    );
+  } catch (error) {
+    throw new BrokerError(`could not connect to ${amqpUrl}: ${reasonOf(error)}`, { cause: error });
+  }
+  connection.on('error', () => undefined);
+  try {
+    const work = async () => {
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(runNames(runId).endRecord);
+    };
+    await settleBy(work(), by, `deleting the end record of run ${runId}`);
+  } catch (error) {
+    throw error instanceof BrokerError
+      ? error
+      : new BrokerError(`could not delete the end record of run ${runId}: ${reasonOf(error)}`, {
+          cause: error,
+        });
+  } finally {
+    await settleBy(connection.close(), by, 'closing the connection').catch(() => undefined);
   }
 }

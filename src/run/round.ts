@@ -210,8 +210,21 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       leaderDone = true;
     }
   })();
+  // Every party has ended once every activation reached a final state: then nobody is left to read the
+  // leader's end record. An activation the client stopped waiting for may still register later, and
+  // the record is what tells it the run is over, so it is then left to expire.
+  const clearRun = async (): Promise<void> => {
+    const ended = allFutures.every((future) => future.status === 'success' || future.status === 'error');
+    if (!ended || coordination.clearRun === undefined) return;
+    try {
+      await coordination.clearRun({ amqpUrl, runId });
+    } catch (error) {
+      note(`could not delete the run's end record (it expires by itself): ${oneLine(error)}`);
+    }
+  };
   const collected = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future, context)));
   const leaderResult = await leaderOutcome;
+  await clearRun();
   const tDone = now();
 
   const judged = judgeRound({

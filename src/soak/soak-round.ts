@@ -1,13 +1,12 @@
 import type { ChannelModel } from 'amqplib';
 import openwhisk from 'openwhisk';
 
-import { abandonSlave } from '../broker/abandon.js';
 import { deployManifest } from '../deploy/deploy.js';
 import type { Manifest } from '../deploy/manifest.js';
 import { FunctionExecutor } from '../executor/executor.js';
 import { startLocalWhisk, type LocalWhisk } from '../localwhisk/index.js';
 import { createRunCredentials, type RunCredentials } from '../protocol/credentials.js';
-import type { RunCoordination } from '../run/coordination.js';
+import { defaultCoordination, type RunCoordination } from '../run/coordination.js';
 import { COLLECTION_GRACE_MS, runRound } from '../run/round.js';
 import type { BrokerEvents } from './broker-events.js';
 import { SoakError } from './errors.js';
@@ -82,12 +81,12 @@ export async function runSoakRound(plan: RoundPlan, env: SoakEnvironment): Promi
       extraLimits: { concurrency: plan.concurrency },
     });
     const coordination: RunCoordination = {
+      ...defaultCoordination,
       createRunCredentials: () => {
         credentials = createRunCredentials();
         topology.follow(credentials.runId);
         return credentials;
       },
-      abandonSlave: (request) => abandonSlave(request),
     };
     const hangAfterMs = env.timeoutMs + COLLECTION_GRACE_MS + HANG_MARGIN_MS;
     const outcome = await withHardTimer(

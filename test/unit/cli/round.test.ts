@@ -65,14 +65,20 @@ function stubTransport(behaviour: {
   return { transport, invocations };
 }
 
-function stubCoordination(): RunCoordination & { abandoned: AbandonRequest[] } {
+function stubCoordination(): RunCoordination & { abandoned: AbandonRequest[]; cleared: string[] } {
   const abandoned: AbandonRequest[] = [];
+  const cleared: string[] = [];
   return {
     abandoned,
+    cleared,
     createRunCredentials: () => ({ runId: 'feedfacecafebeef', signingKey: KEY }),
     abandonSlave: (request) => {
       abandoned.push(request);
       return Promise.resolve({ delivered: true });
+    },
+    clearRun: ({ runId }) => {
+      cleared.push(runId);
+      return Promise.resolve();
     },
   };
 }
@@ -186,6 +192,19 @@ describe('runRound (against a transport stub)', () => {
       ['slave', 1, 'timeout'],
       ['slave', 2, 'success'],
     ]);
+  });
+
+  it("clears the run's end record once every activation has ended, and not while one may still run", async () => {
+    const done = stubCoordination();
+    await withExecutor(stubTransport({ failing: new Map() }).transport, (executor) =>
+      runRound({ executor, n: 2, amqpUrl: 'amqp://broker', coordination: done }),
+    );
+    expect(done.cleared).to.deep.equal(['feedfacecafebeef']);
+    const stillRunning = stubCoordination();
+    await withExecutor(stubTransport({ failing: new Map(), running: new Set([1]) }).transport, (executor) =>
+      runRound({ executor, n: 2, amqpUrl: 'amqp://broker', waitMs: 200, coordination: stillRunning }),
+    );
+    expect(stillRunning.cleared).to.deep.equal([]);
   });
 
   it('reports a failed leader even when every slave agrees', async () => {
