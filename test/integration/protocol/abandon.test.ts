@@ -3,7 +3,8 @@ import { abandonSlave } from '../../../src/broker/abandon.js';
 import { createRunCredentials } from '../../../src/protocol/credentials.js';
 import { runNames } from '../../../src/broker/names.js';
 import { waitForConsumer } from '../../helpers/broker-faults.js';
-import { listRunResources } from '../../../src/soak/broker-resources.js';
+import { clearEndRecord } from '../../../src/broker/end-record.js';
+import { listRunResources, onlyEndRecord } from '../../../src/soak/broker-resources.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import { startAction } from '../../helpers/run-action.js';
 import { startTcpProxy } from '../../helpers/tcp-proxy.js';
@@ -24,13 +25,16 @@ describe('abandoning slaves', function () {
     const [leaderResult, slaveResult] = await Promise.all([leader.result, slave.result]);
     expect(leaderResult).not.to.have.property('error');
     expect(slaveResult.list).to.have.length(1);
-    expect(await listRunResources(run.runId), 'the run cleaned up').to.deep.equal({
+    // What stays is the run's end record alone, for parties that start late (the client deletes it).
+    expect(await listRunResources(run.runId), 'the run cleaned up').to.deep.equal(onlyEndRecord(run.runId));
+    // A client that learns late that slave 0 failed must not bring the run's queue and exchange back.
+    await abandonSlave({ amqpUrl: AMQP_URL, runId: run.runId, signingKey: run.signingKey, slave: 0 });
+    expect(await listRunResources(run.runId)).to.deep.equal(onlyEndRecord(run.runId));
+    await clearEndRecord(AMQP_URL, run.runId);
+    expect(await listRunResources(run.runId), 'the client deleted the end record').to.deep.equal({
       queues: [],
       exchanges: [],
     });
-    // A client that learns late that slave 0 failed must not bring the run's queue and exchange back.
-    await abandonSlave({ amqpUrl: AMQP_URL, runId: run.runId, signingKey: run.signingKey, slave: 0 });
-    expect(await listRunResources(run.runId)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
   it('tells the leader of many slaves at once over one connection', async () => {
