@@ -1,11 +1,11 @@
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { encode } from '../protocol/codec.js';
 import { activationNonce } from '../protocol/credentials.js';
-import { msUntil, wallClockMs } from '../protocol/deadline.js';
+import { wallClockMs } from '../protocol/deadline.js';
 import { MAX_SLAVES } from '../protocol/limits.js';
 import { ParamError } from '../protocol/failure.js';
 import { validateRunAccess } from '../protocol/validate.js';
-import { confirmChannel, socketOptions } from './connection.js';
+import { confirmChannel, connectOnce } from './connection.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames } from './names.js';
 
@@ -101,16 +101,11 @@ async function send(
   const by = wallClockMs() + access.timeoutMs;
   let connection: ChannelModel;
   try {
-    connection = await settleBy(
-      connect(amqpUrl, socketOptions(new URL(amqpUrl), msUntil(by))),
-      by,
-      `connecting to ${amqpUrl}`,
-    );
+    connection = await connectOnce(amqpUrl, by);
   } catch (error) {
     take();
-    throw new BrokerError(`could not connect to ${amqpUrl}: ${reasonOf(error)}`, { cause: error });
+    throw error;
   }
-  connection.on('error', () => undefined);
   const slaves = take();
   const queue = runNames(runId).leaderQueue;
   try {

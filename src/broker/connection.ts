@@ -125,3 +125,25 @@ function forget(url: string, entry: Promise<ChannelModel>): void {
     () => undefined,
   );
 }
+
+/**
+ * Opens a connection of its own to `url` (not the cached one), for a client's short errand that
+ * closes it afterwards so the client process can exit.
+ *
+ * @param by - when the connection must be open, on the one clock (`wallClockMs`)
+ * @throws {BrokerError} on failure or timeout; the message shows the URL with its password masked
+ */
+export async function connectOnce(url: string, by: number): Promise<ChannelModel> {
+  let connection: ChannelModel;
+  try {
+    connection = await settleBy(
+      connect(url, socketOptions(new URL(url), msUntil(by))),
+      by,
+      `connecting to ${url}`,
+    );
+  } catch (error) {
+    throw new BrokerError(`could not connect to ${url}: ${reasonOf(error)}`, { cause: error });
+  }
+  connection.on('error', () => undefined);
+  return connection;
+}

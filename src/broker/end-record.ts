@@ -1,8 +1,8 @@
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { decode, encode } from '../protocol/codec.js';
-import { msUntil, wallClockMs } from '../protocol/deadline.js';
+import { wallClockMs } from '../protocol/deadline.js';
 import type { EndMessage } from '../protocol/messages.js';
-import { confirmChannel, socketOptions } from './connection.js';
+import { confirmChannel, connectOnce } from './connection.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames, type RunNames } from './names.js';
 import { RunConflictError } from './run-conflict.js';
@@ -96,17 +96,7 @@ const CLEAR_MS = 5000;
  */
 export async function clearEndRecord(amqpUrl: string, runId: string): Promise<void> {
   const by = wallClockMs() + CLEAR_MS;
-  let connection: ChannelModel;
-  try {
-    connection = await settleBy(
-      connect(amqpUrl, socketOptions(new URL(amqpUrl), msUntil(by))),
-      by,
-      `connecting to ${amqpUrl}`,
-    );
-  } catch (error) {
-    throw new BrokerError(`could not connect to ${amqpUrl}: ${reasonOf(error)}`, { cause: error });
-  }
-  connection.on('error', () => undefined);
+  const connection = await connectOnce(amqpUrl, by);
   try {
     const work = async () => {
       const channel = await connection.createChannel();
