@@ -42,14 +42,25 @@ const CASES: [string, string[], string, number, Record<string, string>?][] = [
     2,
     { AMQP_URL: `guest:${PASSWORD}@localhost` },
   ],
-  ['--timeout-ms 0', ['3', '--timeout-ms', '0'], '--timeout-ms must be an integer of at least 1, got "0"', 2],
+  [
+    '--timeout-ms 0',
+    ['3', '--timeout-ms', '0'],
+    '--timeout-ms must be an integer from 100 to 3600000, got "0"',
+    2,
+  ],
   [
     '--timeout-ms 5s',
     ['3', '--timeout-ms', '5s'],
-    '--timeout-ms must be an integer of at least 1, got "5s"',
+    '--timeout-ms must be an integer from 100 to 3600000, got "5s"',
     2,
   ],
-  ['--lease-ms -5', ['3', '--lease-ms', '-5'], '--lease-ms must be an integer of at least 1, got "-5"', 2],
+  [
+    '--lease-ms -5',
+    ['3', '--lease-ms', '-5'],
+    '--lease-ms must be an integer from 10 to 3600000, got "-5"',
+    2,
+  ],
+  ['--lease-ms 9', ['3', '--lease-ms', '9'], '--lease-ms must be an integer from 10 to 3600000, got "9"', 2],
   [
     '--lease-ms not below --timeout-ms',
     ['3', '--lease-ms', '5000', '--timeout-ms', '5000'],

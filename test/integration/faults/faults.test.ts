@@ -232,7 +232,8 @@ describe('faults injected into rounds on the embedded controller', function () {
       r.failed.map((f) => f.id),
       r.problems.join('; '),
     ).to.deep.equal([1]);
-    expect(coordination.abandoned).to.deep.equal([1]);
+    // Sent again while the leader's queue did not exist yet: the same slave, never another.
+    expect([...new Set(coordination.abandoned)]).to.deep.equal([1]);
     expect(r.leader.error).to.match(/missing slaves: 1\b/);
     expectSurvivorsAgree(r, [1]);
     expect(eventsOf(r, 'request').map((e) => e.slave)).not.to.include(1);

@@ -57,7 +57,7 @@ describe('map --slave-action, --param and --max-hold-ms', () => {
   it('rejects an empty slave action and a zero maximum hold', () => {
     expect(usageError(['5', '--slave-action', ' '])).to.equal('--slave-action must not be empty');
     expect(usageError(['5', '--max-hold-ms', '0'])).to.match(
-      /^--max-hold-ms must be an integer of at least 1/,
+      /^--max-hold-ms must be an integer from 10 to 3600000/,
     );
   });
 
