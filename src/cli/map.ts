@@ -78,8 +78,8 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
     command.manifest === 'manifest.yaml' ? join(root, 'manifest.yaml') : command.manifest,
   );
   for (const warning of manifest.warnings) display.note(`warning: ${warning}`);
-  const actions = roundActions(manifest);
-  const slaveAction = command.slaveAction ?? actions.slave;
+  const actions = roundActions(manifest, command.slaveAction);
+  const slaveAction = actions.slave;
   const local = target.localWhisk !== undefined;
   const deployment = await deployManifest(target.client, manifest, {
     apihost: target.apihost,

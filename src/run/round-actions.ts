@@ -6,7 +6,7 @@ import type { Manifest } from '../deploy/manifest.js';
 /** OpenWhisk's default action time limit, for a manifest that sets none. */
 const DEFAULT_ACTION_TIMEOUT_MS = 60_000;
 
-/** The two actions a round invokes, as a manifest declares them. */
+/** The two actions a round invokes, as a manifest declares them (the slave may be given instead). */
 export interface RoundActions {
   /** Qualified name of the action named `leader`, e.g. `whisk-sync/leader`. */
   readonly leader: string;
@@ -20,8 +20,11 @@ export interface RoundActions {
  * Finds the actions named `leader` and `slave` in a manifest, before anything is deployed. Throws
  * {@link DeployError} `MANIFEST_INVALID` naming a missing one, the manifest's actions and the closest
  * name (a manifest that declares `slaves:` would deploy an action no round invokes).
+ *
+ * @param slaveAction - the slave action the round runs instead of the manifest's `slave` (`--slave-action`);
+ *   the manifest then needs no `slave`, and the action's time limit counts when the manifest declares it
  */
-export function roundActions(manifest: Manifest): RoundActions {
+export function roundActions(manifest: Manifest, slaveAction?: string): RoundActions {
   const all = manifest.packages.flatMap((pkg) => pkg.actions);
   const find = (name: 'leader' | 'slave') => {
     const action = all.find((candidate) => candidate.name === name);
@@ -36,13 +39,14 @@ export function roundActions(manifest: Manifest): RoundActions {
     );
   };
   const leader = find('leader');
-  const slave = find('slave');
+  const slave =
+    slaveAction === undefined ? find('slave') : all.find((action) => action.qualifiedName === slaveAction);
   return {
     leader: leader.qualifiedName,
-    slave: slave.qualifiedName,
+    slave: slaveAction ?? slave?.qualifiedName ?? '',
     timeoutMs: Math.max(
       leader.limits.timeout ?? DEFAULT_ACTION_TIMEOUT_MS,
-      slave.limits.timeout ?? DEFAULT_ACTION_TIMEOUT_MS,
+      slave?.limits.timeout ?? DEFAULT_ACTION_TIMEOUT_MS,
     ),
   };
 }

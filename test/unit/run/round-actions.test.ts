@@ -33,6 +33,22 @@ describe('roundActions', () => {
           "whisk-sync/slaves (did you mean 'slaves'?)",
       );
   });
+
+  it('with a slave action given (--slave-action), needs no slave in the manifest and counts its time limit', () => {
+    const text =
+      '      leader:\n        function: l.js\n' +
+      '      counter:\n        function: c.js\n        limits: {timeout: 120000}\n';
+    expect(roundActions(manifest(text), 'whisk-sync/counter')).to.deep.equal({
+      leader: 'whisk-sync/leader',
+      slave: 'whisk-sync/counter',
+      timeoutMs: 120000,
+    });
+    expect(roundActions(manifest(text), 'elsewhere/mine')).to.deep.equal({
+      leader: 'whisk-sync/leader',
+      slave: 'elsewhere/mine',
+      timeoutMs: 60000,
+    });
+  });
 });
 
 describe('describeDeployment', () => {
