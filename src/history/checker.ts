@@ -1,7 +1,7 @@
 import type { HistoryEvent } from './event.js';
 import { checkAgreement } from './properties/agreement.js';
 import { checkFencing } from './properties/fencing.js';
-import { leaderHistoryMissing } from './properties/leader-history.js';
+import { leaderHistoryGap } from './properties/leader-history.js';
 import { checkMutualExclusion } from './properties/mutual-exclusion.js';
 import { checkTermination } from './properties/termination.js';
 import { checkValidity } from './properties/validity.js';
@@ -50,37 +50,47 @@ export function checkHistory(events: readonly HistoryEvent[], options: CheckOpti
 }
 
 function checkRun(run: RunView, drawn: boolean): RunReport {
-  const leaderMissing = leaderHistoryMissing(run);
-  const found: Record<PropertyName, Finding[]> =
-    leaderMissing === undefined
+  const gap = leaderHistoryGap(run);
+  // Grants, commits and revocations are the leader's events: without them, Mutual exclusion, Validity
+  // and Fencing have nothing to judge. A leader known to have died leaves them unknown; otherwise
+  // Validity gets the one finding that explains why nothing matches.
+  const leaderJudged: Partial<Record<PropertyName, Finding[]>> =
+    gap === undefined
       ? {
           'Mutual exclusion': checkMutualExclusion(run),
-          Agreement: checkAgreement(run),
           Validity: checkValidity(run, drawn),
-          Termination: checkTermination(run),
           Fencing: checkFencing(run),
         }
-      : {
-          // Grants, commits and revocations are the leader's events: without them, Mutual exclusion
-          // and Fencing have nothing to judge, and Validity gets the one finding that explains why.
-          'Mutual exclusion': [],
-          Agreement: checkAgreement(run),
-          Validity: [leaderMissing],
-          Termination: checkTermination(run),
-          Fencing: [],
-        };
-  const properties: PropertyResult[] = PROPERTIES.map((property) => ({
-    property,
-    statement: PROPERTY_STATEMENTS[property],
-    passed: found[property].length === 0,
-    violations: found[property].map((f) => ({ runId: run.runId, property, ...f })),
-  }));
+      : gap.kind === 'missing'
+        ? { 'Mutual exclusion': [], Validity: [gap.finding], Fencing: [] }
+        : {};
+  const found: Record<PropertyName, Finding[]> = {
+    'Mutual exclusion': leaderJudged['Mutual exclusion'] ?? [],
+    Agreement: checkAgreement(run),
+    Validity: leaderJudged.Validity ?? [],
+    Termination: checkTermination(run),
+    Fencing: leaderJudged.Fencing ?? [],
+  };
+  const properties: PropertyResult[] = PROPERTIES.map((property) => {
+    return {
+      property,
+      statement: PROPERTY_STATEMENTS[property],
+      passed: found[property].length === 0,
+      violations: found[property].map((f) => ({ runId: run.runId, property, ...f })),
+      ...(gap?.kind === 'lost' && isLeaders(property) ? { notJudged: gap.reason } : {}),
+    };
+  });
   return {
     runId: run.runId,
     passed: properties.every((p) => p.passed),
     summary: summarize(run),
     properties,
   };
+}
+
+/** Properties judged from the leader's own events (grants, commits, revocations). */
+function isLeaders(property: PropertyName): boolean {
+  return property === 'Mutual exclusion' || property === 'Validity' || property === 'Fencing';
 }
 
 function summarize(run: RunView): RunSummary {

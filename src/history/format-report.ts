@@ -18,7 +18,9 @@ export function formatReport(report: CheckReport, options: FormatOptions = {}): 
         `${s.durationMs.toFixed(1)} ms`,
     );
     for (const p of run.properties) {
-      lines.push(`  ${p.passed ? 'PASS' : 'FAIL'}  ${p.property}: ${p.statement}`);
+      const verdict = p.notJudged !== undefined ? 'N/A ' : p.passed ? 'PASS' : 'FAIL';
+      lines.push(`  ${verdict}  ${p.property}: ${p.statement}`);
+      if (p.notJudged !== undefined) lines.push(`        - not judged: ${p.notJudged}`);
       for (const v of p.violations.slice(0, max)) lines.push(`        - ${describeViolation(v)}`);
       if (p.violations.length > max) lines.push(`        … and ${p.violations.length - max} more`);
     }
@@ -26,10 +28,15 @@ export function formatReport(report: CheckReport, options: FormatOptions = {}): 
   const failed = report.runs.filter((r) => !r.passed).length;
   lines.push(
     report.passed
-      ? `all properties hold (${report.runs.length} run(s), ${report.events} events)`
+      ? `${notJudged(report) ? 'no property violated, N/A ones not judged' : 'all properties hold'} ` +
+          `(${report.runs.length} run(s), ${report.events} events)`
       : `${failed} of ${report.runs.length} run(s) violate a property`,
   );
   return lines.join('\n') + '\n';
+}
+
+function notJudged(report: CheckReport): boolean {
+  return report.runs.some((r) => r.properties.some((p) => p.notJudged !== undefined));
 }
 
 function describeViolation(v: Violation): string {

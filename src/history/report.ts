@@ -34,8 +34,14 @@ export interface Violation extends Finding {
 export interface PropertyResult {
   readonly property: PropertyName;
   readonly statement: string;
+  /** No violation found; with {@link notJudged} set, because nothing could be judged. */
   readonly passed: boolean;
   readonly violations: readonly Violation[];
+  /**
+   * Set when the events the property is judged from died with a killed activation (the leader's):
+   * what happened is unknown, not wrong, so the property counts as passed and says why it was not judged.
+   */
+  readonly notJudged?: string;
 }
 
 /** Size of a run as the history shows it. */
