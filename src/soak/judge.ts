@@ -77,14 +77,16 @@ function disagreement(report: RoundReport): string[] {
 }
 
 /**
- * A value in a returned list that no slave of the run drew (from its result or its recorded appends),
- * or outside 0..1000, came from somewhere else: an injected message, another run.
+ * A value in a returned list that no slave of the run drew, or outside 0..1000, came from somewhere
+ * else: an injected message, another run. A slave drew a value when its result or its recorded append
+ * says so, or when the leader recorded committing it: the leader commits only a signed append under a
+ * grant it issued, so its commit stands in for the append of a slave whose history died with it.
  */
 function foreignValues(report: RoundReport, injected: number | undefined): string[] {
   const drawn = new Set<string>();
   for (const slave of report.slaves) if (slave !== null) drawn.add(canonicalJson(slave.value));
   for (const event of report.history ?? [])
-    if (event.type === 'append') drawn.add(canonicalJson(event.value));
+    if (event.type === 'append' || event.type === 'commit') drawn.add(canonicalJson(event.value));
   const found: string[] = [];
   const lists = report.results.filter((list) => list !== null);
   const seen = new Map(lists.flat().map((value) => [canonicalJson(value), value]));

@@ -119,6 +119,28 @@ describe('soak round judge', () => {
     expect(outside.violations).to.include('foreign value: 5000 is outside 0..1000');
   });
 
+  it("takes the leader's commit as the draw of a killed slave whose history died with it", () => {
+    const report = correctReport();
+    const killed = 2;
+    const history = (report.history ?? []).filter((e) => e.actor !== 'slave' || e.slave !== killed);
+    const slaves = report.slaves.map((s) => (s?.id === killed ? null : s));
+    const failed: RoundReport = {
+      ...report,
+      ok: false,
+      problems: [`slave ${killed} failed: killed`],
+      history,
+      slaves,
+      results: slaves.map((s) => s?.list ?? null),
+    };
+    expect(judgeRound(observe(failed)).violations).to.deep.equal([]);
+    const noCommit = history.filter((e) => e.type !== 'commit' || e.slave !== killed);
+    expect(
+      judgeRound(observe({ ...failed, history: noCommit })).violations.some((v) =>
+        v.startsWith('foreign value:'),
+      ),
+    ).to.equal(true);
+  });
+
   it('finds a slave whose own value is not at its position', () => {
     const report = correctReport();
     const slaves = report.slaves.map((s) => (s?.id === 1 ? { ...s, position: (s.position + 1) % N } : s));
