@@ -38,6 +38,7 @@ function recordingMember(slave: number, nonce: string) {
     nonce,
     receive: (message: Message) => got.push(message.k),
     drop: (reason: string) => got.push(`drop: ${reason}`),
+    tally: () => got.push('tally'),
     fail: (error: Error) => got.push(`fail: ${error.message}`),
   };
   return { member, got };
