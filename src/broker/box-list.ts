@@ -1,3 +1,4 @@
+import { sameValue } from '../protocol/json-value.js';
 import type { Entry, Message, WelcomeMessage } from '../protocol/messages.js';
 
 /**
@@ -6,6 +7,11 @@ import type { Entry, Message, WelcomeMessage } from '../protocol/messages.js';
  * the same inbox with only the entries not yet broadcast (`at` > 0); this completes such a welcome
  * from what the inbox already has, so each activation's machine still gets the whole list while the
  * broker carries it once per inbox, not once per activation.
+ *
+ * It also hands every activation the same entry object for one position, whichever message (a log
+ * batch, a welcome, a grant's catch-up) carried it: their lists are then equal entry by entry as
+ * objects, so the end's digest is computed once per inbox (`memoizedListDigest`). An entry is swapped
+ * only for an equal one; a differing entry reaches the machine as sent, and the machine refuses it.
  */
 export class BoxList {
   private entries: Entry[] | undefined;
@@ -15,12 +21,32 @@ export class BoxList {
 
   /** Follows a verified message in delivery order; returns what to dispatch (a completed welcome). */
   follow(m: Message): Message {
-    if (m.k === 'welcome') return this.onWelcome(m);
-    if ((m.k === 'log' || m.k === 'end') && m.epoch === this.epoch && m.no > this.lastNo) {
+    if (m.k === 'welcome') return this.intern(this.onWelcome(m));
+    if (m.k !== 'log' && m.k !== 'end' && m.k !== 'grant') return m;
+    if (m.epoch === this.epoch && m.no > this.lastNo && m.add !== undefined) {
       this.lastNo = m.no;
-      this.merge(m.at, m.add, m.seqs);
+      // A grant's catch-up: committed entries not broadcast yet, in the same numbering as the log.
+      this.merge(m.at ?? 0, m.add, m.seqs);
     }
-    return m;
+    return this.intern(m);
+  }
+
+  /** The message with each entry the list knows, and equal, replaced by the list's own object. */
+  private intern(m: Message): Message {
+    if (m.k !== 'welcome' && m.k !== 'log' && m.k !== 'end' && m.k !== 'grant') return m;
+    const known = this.entries;
+    const { add } = m;
+    if (known === undefined || add === undefined || m.epoch !== this.epoch) return m;
+    const at = m.at ?? 0;
+    let interned: Entry[] | undefined;
+    for (const [i, entry] of add.entries()) {
+      const own = known[at + i];
+      if (own === undefined || own === entry) continue;
+      if (own[0] !== entry[0] || !sameValue(own[1], entry[1])) continue;
+      interned ??= [...add];
+      interned[i] = own;
+    }
+    return interned === undefined ? m : { ...m, add: interned };
   }
 
   private onWelcome(m: WelcomeMessage): Message {

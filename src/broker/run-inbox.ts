@@ -2,7 +2,9 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { activationNonce } from '../protocol/credentials.js';
 import { decode } from '../protocol/codec.js';
 import { checkClockTime, halfwayTo, msUntil, wallClockMs } from '../protocol/deadline.js';
-import type { EndMessage, Message } from '../protocol/messages.js';
+import { AppendLedger } from '../protocol/append-ledger.js';
+import { memoizedListDigest } from '../protocol/list-digest.js';
+import type { EndMessage, Entry, FromLeader, Message } from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
 import { confirmChannel, openChannel } from './connection.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -28,6 +30,8 @@ export interface InboxMember {
   readonly nonce: string;
   receive(message: Message, charged: boolean): void;
   drop(reason: string, charged: boolean): void;
+  /** A delivery charged to this member that it need not handle (an append the inbox recorded). */
+  tally(): void;
   fail(error: BrokerError): void;
   /** The leader was seen consuming its queue: alive, even if it has not answered this member yet. */
   leaderAlive?(): void;
@@ -39,10 +43,11 @@ export interface InboxPortOptions {
   readonly slave: number;
   readonly nonce: string;
   /**
-   * Deliveries charged to this activation, dropped ones included, counted as they come (so the count
-   * survives a failure), when given.
+   * When given: deliveries charged to this activation, dropped ones included, counted as they come (so
+   * the count survives a failure); and, once the port closes, other activations' appends the inbox
+   * recorded while this one was served.
    */
-  readonly counts?: { received: number };
+  readonly counts?: { received: number; appendsSeen: number };
 }
 
 /** Identifies the run an inbox serves; only activations with the same key share one. */
@@ -71,9 +76,14 @@ const inboxes = new Map<string, Promise<RunInbox>>();
  * on a channel that never publishes. Each member publishes on a channel of its own, so a publish the
  * broker refuses (an append after the leader deleted the log exchange: 404 closes the channel) fails
  * that member only; only a failure of the inbox itself (its channel, consumer or connection) fails
- * them all. Each delivery is verified and decoded once, then handed to every member (log, end,
- * append) or to the one member its `slave` and `nonce` name (welcome, grant, revoke). Deliveries per
- * run drop from about N² to N × processes.
+ * them all. Each delivery is verified and decoded once, then handed to every member (log, end) or to
+ * the one member its `slave` and `nonce` name (welcome, grant, revoke). Deliveries per run drop from
+ * about N² to N × processes.
+ *
+ * A fanned-out append goes to no member: the inbox records it once in its {@link AppendLedger}, which
+ * checks it against the leader's commit of its seq, and a disagreement is recorded as a drop with
+ * every member. So an append costs one check per process, not one per activation, while every
+ * member's list still comes from the leader's signed log alone.
  *
  * The leader's messages come from its one channel into this one queue, so every member sees them in
  * the leader's order, as it would in an inbox of its own.
@@ -92,6 +102,13 @@ export class RunInbox {
   private readonly welcomed = new Set<string>();
   /** The list as this inbox has received it, to complete welcomes that start past 0. */
   private readonly list = new BoxList();
+  /** The run's fanned-out appends, each checked once for every member. */
+  private readonly ledger = new AppendLedger();
+  /**
+   * The digest members check the leader's end against: their lists hold the same entry objects, so
+   * the list is hashed once per inbox.
+   */
+  readonly listDigest: (entries: readonly Entry[]) => string = memoizedListDigest();
   /** The run's sealed end once known from its end record; every member, even a later one, gets it. */
   private ended: EndMessage | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -208,6 +225,7 @@ export class RunInbox {
     let channel: ConfirmChannel | undefined;
     let unwatch: (() => void) | undefined;
     let member: InboxMember | undefined;
+    let appendsBefore = 0;
     const count = (charged: boolean) => {
       if (charged && options.counts !== undefined) options.counts.received += 1;
     };
@@ -235,11 +253,15 @@ export class RunInbox {
             count(charged);
             listener.drop(reason);
           },
+          tally: () => {
+            count(true);
+          },
           fail,
           leaderAlive: () => {
             listener.leaderAlive?.();
           },
         };
+        appendsBefore = this.ledger.appends;
         this.add(member);
       },
       publish: (sends, confirmed) => {
@@ -247,7 +269,12 @@ export class RunInbox {
         publishSigned(channel, this.names, this.key.signingKey, sends, confirmed);
       },
       close: async (by) => {
-        if (member !== undefined) this.remove(member);
+        if (member !== undefined) {
+          this.remove(member);
+          if (options.counts !== undefined) {
+            options.counts.appendsSeen = this.ledger.othersSince(appendsBefore, options.slave, options.nonce);
+          }
+        }
         member = undefined;
         unwatch?.();
         unwatch = undefined;
@@ -327,6 +354,17 @@ export class RunInbox {
       });
       return;
     }
+    if (decoded.message.k === 'append') {
+      const drop = this.ledger.append(decoded.message);
+      if (drop === undefined) this.chargeOne();
+      else {
+        this.forEachMember((member, charged) => {
+          member.drop(drop, charged);
+        });
+      }
+      return;
+    }
+    const drops = isFromLeader(decoded.message) ? this.ledger.follow(decoded.message) : [];
     const message = this.list.follow(decoded.message);
     if (message.k === 'welcome' || message.k === 'grant' || message.k === 'revoke') {
       const key = memberKey(message.slave, message.nonce);
@@ -336,12 +374,23 @@ export class RunInbox {
         if (message.k === 'welcome') this.welcomed.add(key);
         member.receive(message, true);
       }
-      return;
+    } else {
+      this.forEachMember((member, charged) => {
+        member.receive(message, charged);
+      });
     }
-    this.forEachMember((member, charged) => {
-      member.receive(message, charged);
-    });
+    // Appends the leader's commits contradict: every member records the drop, as for a forged message.
+    for (const reason of drops) {
+      for (const member of [...this.members.values()]) member.drop(reason, false);
+    }
   };
+
+  /** Charges a delivery no member handles to the longest-standing member (or counts it a stray). */
+  private chargeOne(): void {
+    const first = this.members.values().next();
+    if (first.done === true) this.strays += 1;
+    else first.value.tally();
+  }
 
   private forEachMember(visit: (member: InboxMember, charged: boolean) => void): void {
     let first = true;
@@ -428,6 +477,10 @@ export class RunInbox {
     const owned = this.consumerTag === undefined ? [] : [this.queue];
     await cleanUp(this.connection, this.channel, { queues: owned, exchanges: [] }, by);
   }
+}
+
+function isFromLeader(m: Message): m is FromLeader {
+  return m.k === 'welcome' || m.k === 'grant' || m.k === 'revoke' || m.k === 'log' || m.k === 'end';
 }
 
 function registryKey(key: RunInboxKey): string {

@@ -3,6 +3,7 @@ import { activationNonce } from '../protocol/credentials.js';
 import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
 import type { ActionFailure } from '../protocol/failure.js';
 import type { SlaveResult } from '../protocol/params.js';
+import type { Entry } from '../protocol/messages.js';
 import { SlaveMachine } from '../protocol/slave-machine.js';
 import type { SlaveConfig } from '../protocol/validate.js';
 import { cleanupBy } from './cleanup.js';
@@ -32,19 +33,20 @@ export async function runSlave(
   const activationId = env.__OW_ACTIVATION_ID;
   const nonce = activationNonce();
   // The request names the inbox, known once joined.
-  const newMachine = (box: string | undefined) =>
+  const newMachine = (box: string | undefined, digest?: (entries: readonly Entry[]) => string) =>
     new SlaveMachine({
       runId: config.runId,
       id: config.id,
       nonce,
       giveUpAt: deadline.stopWaitingAt,
       appendRoute: config.appendRoute,
+      ...(digest === undefined ? {} : { digest }),
       ...(box === undefined ? {} : { box }),
       ...(activationId === undefined ? {} : { activationId }),
     });
   let brokerFailure: string | undefined;
   let conflict: RunConflictError | undefined;
-  const counts = { received: 0 };
+  const counts = { received: 0, appendsSeen: 0 };
   let machine: SlaveMachine | undefined;
   try {
     const inbox = await RunInbox.join(
@@ -56,7 +58,7 @@ export async function runSlave(
       },
       deadline.stopWaitingAt,
     );
-    const slave = newMachine(inbox.box);
+    const slave = newMachine(inbox.box, inbox.listDigest);
     machine = slave;
     const section = new CriticalSection(
       slave,
@@ -104,7 +106,7 @@ export async function runSlave(
       position,
       missing: [...missing],
       dropped,
-      appendsSeen: machine.appendsSeen,
+      appendsSeen: counts.appendsSeen,
       received: counts.received,
     };
   }

@@ -75,8 +75,10 @@ export interface SlaveResult {
   /** Messages this slave received and dropped (bad signature, malformed, foreign, replayed, stale). */
   readonly dropped: number;
   /**
-   * Other slaves' appends this slave received on the fanout route (every append published after its
-   * inbox was bound); 0 on the `'leader'` route.
+   * Other activations' appends that this slave's inbox received on the fanout route while it served
+   * this activation (every append published after the inbox was bound and before the activation
+   * ended), each seq once; an append that a commit contradicts or another epoch's token fences is not
+   * counted. 0 on the `'leader'` route.
    */
   readonly appendsSeen?: number;
   /**

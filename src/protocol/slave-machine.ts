@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../history/event.js';
 import { eventBase, type EventBase } from './event-base.js';
-import { sameValue, showValue, type JsonValue } from './json-value.js';
+import { sameValue, type JsonValue } from './json-value.js';
 import {
   DEFAULT_HEARTBEAT_MS,
   MIN_LEADER_SILENCE_MS,
@@ -9,8 +9,6 @@ import {
 } from './limits.js';
 import { listDigest } from './list-digest.js';
 import {
-  fencingToken,
-  type AppendMessage,
   type AppendRoute,
   type EndMessage,
   type Entry,
@@ -40,6 +38,11 @@ export interface SlaveMachineConfig {
   readonly appendRoute?: AppendRoute;
   /** Id of the inbox this activation shares with others of the run in its process, named in the request. */
   readonly box?: string;
+  /**
+   * Digest of a list, to check the leader's end against; given a memoizing one when many machines
+   * check the same list. Default {@link listDigest}.
+   */
+  readonly digest?: (entries: readonly Entry[]) => string;
 }
 
 /** A slave's outcome: the agreed list, or a failure with its code. */
@@ -77,6 +80,8 @@ export interface HeldGrant {
  * Only the leader's messages decide the list, accepted strictly in the leader's numbering (`no`), so
  * every slave builds the same list whatever the broker did to other publishers' messages. Duplicates,
  * replays, reordered, foreign and misaddressed messages are dropped and counted, never applied.
+ * Other slaves' fanned-out appends decide nothing here: the inbox checks them once for all its
+ * slaves against the leader's commits (`AppendLedger`), and the machine ignores any it is handed.
  * Pure: no I/O and no timers; `wakeAt` says when `tick` must be called next.
  */
 export class SlaveMachine {
@@ -95,11 +100,6 @@ export class SlaveMachine {
   private endedAt: number | undefined;
   private readonly list: Entry[] = [];
   private readonly revoked = new Map<number, number>();
-  /** Other slaves' signed appends seen on the fanout and not yet matched to a commit, by seq. */
-  private readonly pendingAppends = new Map<number, { readonly entry: Entry; readonly token: string }>();
-  private appendsObserved = 0;
-  /** Position in the list of each committed seq the leader named. */
-  private readonly committedAt = new Map<number, number>();
   private route: AppendRoute;
   private grantSeq: number | undefined;
   private held: HeldGrant | undefined;
@@ -120,11 +120,6 @@ export class SlaveMachine {
 
   get dropped(): number {
     return this.droppedCount;
-  }
-
-  /** Other slaves' valid appends received on the fanout (duplicates and foreign ones excluded). */
-  get appendsSeen(): number {
-    return this.appendsObserved;
   }
 
   /** The grant this activation holds and has not yet answered with a value, if any. */
@@ -163,11 +158,8 @@ export class SlaveMachine {
 
   /** A message from this slave's inbox that passed signature and shape checks. */
   receive(message: Message, now: number): Send[] {
-    if (this.result !== undefined) return [];
-    if (message.k === 'append') {
-      this.onFannedOutAppend(message, now);
-      return [];
-    }
+    // An append on the fanout is the inbox's to check (see the class comment); the list is the leader's.
+    if (this.result !== undefined || message.k === 'append') return [];
     if (
       message.k === 'request' ||
       message.k === 'abandon' ||
@@ -305,8 +297,7 @@ export class SlaveMachine {
 
   /** What this slave is waiting for and how far the run got, for errors and logs. */
   waitingFor(): string {
-    const seen = this.appendsObserved === 0 ? '' : `, ${this.appendsObserved} appends seen on the fanout`;
-    const got = `${this.list.length} entries committed so far${seen}`;
+    const got = `${this.list.length} entries committed so far`;
     switch (this.phase) {
       case 'starting':
         return 'before sending the write request';
@@ -380,40 +371,12 @@ export class SlaveMachine {
     this.phase = 'waiting';
     this.silenceMs = silenceOf(m.beatMs);
     if (m.route !== undefined) this.route = m.route;
-    if (!this.apply(m.at ?? 0, m.add, m.seqs, m.rev, now)) {
+    if (!this.apply(m.at ?? 0, m.add, m.rev)) {
       this.fail(
         'PROTOCOL',
         `the leader's welcome starts at position ${m.at ?? 0}, past the list this slave has`,
       );
     }
-  }
-
-  /**
-   * Another slave's append, fanned out to every inbox. It decides nothing (the leader's log does);
-   * it is kept until the leader commits its seq, to check that the committed entry is the signed one.
-   * This slave's own append comes back too and is skipped.
-   */
-  private onFannedOutAppend(m: AppendMessage, now: number): void {
-    if (m.slave === this.config.id && m.nonce === this.config.nonce) return;
-    if (this.epoch !== undefined && m.token !== fencingToken(this.epoch, m.seq)) {
-      this.drop(`append from slave ${m.slave} fenced by another leader epoch (token ${m.token})`, now);
-      return;
-    }
-    if (this.committedAt.has(m.seq)) {
-      // The leader's log committed this seq before its append got here: check it now.
-      this.appendsObserved += 1;
-      this.crossCheck(m.seq, [m.slave, m.value], now);
-      return;
-    }
-    const known = this.pendingAppends.get(m.seq);
-    if (known !== undefined) {
-      const same =
-        known.entry[0] === m.slave && sameValue(known.entry[1], m.value) && known.token === m.token;
-      this.drop(same ? `duplicate append of seq ${m.seq}` : `second append for seq ${m.seq}`, now);
-      return;
-    }
-    this.appendsObserved += 1;
-    this.pendingAppends.set(m.seq, { entry: [m.slave, m.value], token: m.token });
   }
 
   /**
@@ -426,7 +389,7 @@ export class SlaveMachine {
       this.drop(`unexpected grant of seq ${seq}`, now);
       return;
     }
-    if (m.add !== undefined && !this.apply(m.at ?? 0, m.add, m.seqs, [], now)) {
+    if (m.add !== undefined && !this.apply(m.at ?? 0, m.add, [])) {
       this.drop(`grant of seq ${seq} does not continue the list of ${this.list.length}`, now);
       this.fail('PROTOCOL', `the leader's grant skipped or changed entries at position ${m.at ?? 0}`);
       return;
@@ -482,7 +445,7 @@ export class SlaveMachine {
   }
 
   private follow(m: LogMessage | EndMessage, now: number): boolean {
-    if (!this.apply(m.at, m.add, m.seqs, m.rev, now)) {
+    if (!this.apply(m.at, m.add, m.rev)) {
       this.drop(`log batch at ${m.at} does not continue the list of ${this.list.length}`, now);
       this.fail('PROTOCOL', `the leader's log skipped or changed entries at position ${m.at}`);
       return false;
@@ -491,58 +454,15 @@ export class SlaveMachine {
   }
 
   /** Applies a batch starting at `at`; an overlap must repeat what is known. False on a gap or conflict. */
-  private apply(
-    at: number,
-    add: readonly Entry[],
-    seqs: readonly number[] | undefined,
-    rev: readonly Revocation[],
-    now: number,
-  ): boolean {
+  private apply(at: number, add: readonly Entry[], rev: readonly Revocation[]): boolean {
     if (at > this.list.length) return false;
     for (const [i, entry] of add.entries()) {
       const known = this.list[at + i];
-      if (known === undefined) {
-        this.list.push(entry);
-        const seq = seqs?.[i];
-        if (seq !== undefined) this.committed(seq, at + i, now);
-      } else if (known[0] !== entry[0] || !sameValue(known[1], entry[1])) return false;
+      if (known === undefined) this.list.push(entry);
+      else if (known !== entry && (known[0] !== entry[0] || !sameValue(known[1], entry[1]))) return false;
     }
-    for (const [seq, slave] of rev) {
-      this.revoked.set(seq, slave);
-      // A revoked holder's append (a zombie's) is never committed; nothing to check it against.
-      this.pendingAppends.delete(seq);
-    }
+    for (const [seq, slave] of rev) this.revoked.set(seq, slave);
     return true;
-  }
-
-  /** The leader committed `seq` at `position`: match it with the signed append seen for that seq. */
-  private committed(seq: number, position: number, now: number): void {
-    this.committedAt.set(seq, position);
-    const seen = this.pendingAppends.get(seq);
-    if (seen === undefined) return;
-    this.pendingAppends.delete(seq);
-    if (this.epoch !== undefined && seen.token !== fencingToken(this.epoch, seq)) {
-      this.drop(`append of slave ${seen.entry[0]} fenced by another leader epoch (token ${seen.token})`, now);
-      return;
-    }
-    this.crossCheck(seq, seen.entry, now);
-  }
-
-  /**
-   * The list holds the leader's decision whatever an append says; a signed append that disagrees
-   * with the commit of its seq is dropped and recorded, so the disagreement is visible in the history.
-   */
-  private crossCheck(seq: number, appended: Entry, now: number): void {
-    const position = this.committedAt.get(seq);
-    const committed = position === undefined ? undefined : this.list[position];
-    if (committed === undefined) return;
-    if (committed[0] !== appended[0] || !sameValue(committed[1], appended[1])) {
-      this.drop(
-        `append for seq ${seq} (slave ${appended[0]}, value ${showValue(appended[1])}) differs from the ` +
-          `leader's commit (slave ${committed[0]}, value ${showValue(committed[1])})`,
-        now,
-      );
-    }
   }
 
   private onEnd(m: EndMessage, now: number): void {
@@ -551,7 +471,7 @@ export class SlaveMachine {
       return;
     }
     if (!this.follow(m, now)) return;
-    if (m.count !== this.list.length || m.digest !== listDigest(this.list)) {
+    if (m.count !== this.list.length || m.digest !== (this.config.digest ?? listDigest)(this.list)) {
       this.fail(
         'PROTOCOL',
         `the followed list (${this.list.length} entries) differs from the leader's (${m.count})`,

@@ -38,6 +38,7 @@ function recordingMember(slave: number, nonce: string) {
     nonce,
     receive: (message: Message) => got.push(message.k),
     drop: (reason: string) => got.push(`drop: ${reason}`),
+    tally: () => got.push('tally'),
     fail: (error: Error) => got.push(`fail: ${error.message}`),
   };
   return { member, got };
@@ -202,6 +203,73 @@ describe('one inbox per process and run', function () {
       await deleteRunTopology(runId);
     }
     expect(await listRunResources(runId)).to.deep.equal({ queues: [], exchanges: [] });
+  });
+
+  it('checks each fanned-out append once for all its members and records a contradicted one with each', async () => {
+    const { runId, signingKey } = createRunCredentials();
+    const key = { amqpUrl: AMQP_URL, runId, signingKey, expiresMs: 60_000 };
+    const inbox = await RunInbox.join(key, inMs(10_000));
+    try {
+      const a = recordingMember(0, 'aaaa');
+      const b = recordingMember(1, 'bbbb');
+      inbox.add(a.member);
+      inbox.add(b.member);
+      const counts = { received: 0, appendsSeen: 0 };
+      const c = inbox.port({ slave: 6, nonce: 'cccc', counts });
+      await c.open({ receive: () => undefined, drop: () => undefined, fail: () => undefined }, inMs(5000));
+      const base = { run: runId, epoch: 'e1', rev: [] } as const;
+      const append = (slave: number, nonce: string, seq: number, value: number) =>
+        ({ k: 'append', run: runId, no: 1, slave, nonce, seq, token: `e1.${seq}`, value }) as const;
+      const messages: Message[] = [
+        { ...base, k: 'log', no: 0, at: 0, add: [], seqs: [] },
+        append(5, 'x5', 0, 7),
+        append(5, 'x5', 0, 7), // redelivered
+        append(6, 'cccc', 1, 3), // the third member's own
+        append(8, 'x8', 2, 1),
+        {
+          ...base,
+          k: 'log',
+          no: 1,
+          at: 0,
+          add: [
+            [5, 7],
+            [6, 4],
+          ],
+          seqs: [0, 1],
+        },
+      ];
+      await inject(
+        { queue: inbox.queue },
+        messages.map((m) => encode(m, signingKey)),
+      );
+      await waitFor('both members to hear the last broadcast', () =>
+        a.got.filter((k) => k === 'log').length === 2 && b.got.filter((k) => k === 'log').length === 2
+          ? true
+          : undefined,
+      );
+      const contradicted = 'drop: append for seq 1 (slave 6, value 3) differs from the leader';
+      // No member handles an append; the longest-standing one is charged with the delivery.
+      expect(a.got.slice(0, 5)).to.deep.equal([
+        'log',
+        'tally',
+        'drop: duplicate append of seq 0',
+        'tally',
+        'tally',
+      ]);
+      expect(b.got.slice(0, 3)).to.deep.equal(['log', 'drop: duplicate append of seq 0', 'log']);
+      for (const got of [a.got, b.got]) {
+        expect(got.at(-1)).to.satisfy((last: string) => last.startsWith(contradicted));
+        expect(got).not.to.include('append');
+      }
+      await c.close(inMs(5000));
+      // Seqs 0 and 2 were appended by other activations while the third member was served.
+      expect(counts).to.deep.equal({ received: 0, appendsSeen: 2 });
+      inbox.remove(a.member);
+      inbox.remove(b.member);
+    } finally {
+      await inbox.leave(inMs(5000));
+      await deleteRunTopology(runId);
+    }
   });
 
   it('fails only the member whose append the broker refused; the others finish and the inbox is deleted', async () => {

@@ -69,4 +69,59 @@ describe('welcomes to a shared inbox the leader welcomed before', () => {
     const plain = { k: 'request', run, no: 0, slave: 2, nonce: 'n2' } as const;
     expect(welcomeIn(l.receive(plain, 202))?.add).to.deep.equal([[0, 7]]);
   });
+
+  it('hands every activation the same entry object for a position, whichever message carried it', () => {
+    const box = new BoxList();
+    const base = { run, epoch: 'e1' } as const;
+    const adds = (m: Message) => ('add' in m ? (m.add ?? []) : []);
+    box.follow({
+      ...base,
+      k: 'welcome',
+      no: 0,
+      slave: 0,
+      nonce: 'n0',
+      add: [],
+      seqs: [],
+      rev: [],
+      beatMs: 100,
+    });
+    const [first] = adds(box.follow({ ...base, k: 'log', no: 1, at: 0, add: [[0, 7]], seqs: [0], rev: [] }));
+    const grant = box.follow({
+      ...base,
+      k: 'grant',
+      no: 2,
+      slave: 2,
+      nonce: 'n2',
+      seq: 2,
+      token: 'e1.2',
+      leaseMs: 100,
+      at: 1,
+      add: [[1, { v: 8 }]],
+      seqs: [1],
+    });
+    const [second] = adds(grant);
+    // The log repeats the grant's catch-up in objects of its own; the inbox hands out the first ones.
+    const log = box.follow({ ...base, k: 'log', no: 3, at: 1, add: [[1, { v: 8 }]], seqs: [1], rev: [] });
+    expect(adds(log)[0]).to.equal(second);
+    const end = box.follow({
+      ...base,
+      k: 'end',
+      no: 4,
+      at: 0,
+      add: [
+        [0, 7],
+        [1, { v: 8 }],
+      ],
+      seqs: [0, 1],
+      rev: [],
+      count: 2,
+      digest: 'x',
+      missing: [],
+    });
+    expect(adds(end)[0]).to.equal(first);
+    expect(adds(end)[1]).to.equal(second);
+    // An entry that differs is passed on as sent, for the machine to refuse.
+    const forged = box.follow({ ...base, k: 'log', no: 5, at: 0, add: [[0, 9]], seqs: [0], rev: [] });
+    expect(adds(forged)).to.deep.equal([[0, 9]]);
+  });
 });
