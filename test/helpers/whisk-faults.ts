@@ -19,7 +19,9 @@ import { loadManifest, type Manifest } from '../../src/deploy/manifest.js';
 import { FunctionExecutor } from '../../src/executor/executor.js';
 import { startLocalWhisk, type ContainerInfo, type LocalWhisk } from '../../src/localwhisk/index.js';
 import { createRunCredentials, type RunCredentials } from '../../src/protocol/credentials.js';
-import type { RunCoordination } from '../../src/run/coordination.js';
+import type { LeaderFailureRequest, RunCoordination } from '../../src/run/coordination.js';
+import { clearEndRecord } from '../../src/broker/end-record.js';
+import { announceLeaderFailure, type FailureEndOutcome } from '../../src/broker/failure-end.js';
 import { ensureBundles } from '../../src/run/bundles.js';
 import { signal } from '../../src/soak/signals.js';
 import { DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION } from '../../src/run/round.js';
@@ -102,6 +104,7 @@ export class ContainerWatch {
 export class RecordingCoordination implements RunCoordination {
   credentials: RunCredentials | undefined;
   readonly abandoned: number[] = [];
+  readonly announced: FailureEndOutcome[] = [];
 
   createRunCredentials(): RunCredentials {
     this.credentials = createRunCredentials();
@@ -116,6 +119,16 @@ export class RecordingCoordination implements RunCoordination {
   }): Promise<AbandonOutcome> {
     this.abandoned.push(request.slave);
     return abandonSlave(request);
+  }
+
+  async clearRun(request: { amqpUrl: string; runId: string }): Promise<void> {
+    await clearEndRecord(request.amqpUrl, request.runId);
+  }
+
+  async announceLeaderFailure(request: LeaderFailureRequest): Promise<FailureEndOutcome> {
+    const outcome = await announceLeaderFailure(request);
+    this.announced.push(outcome);
+    return outcome;
   }
 
   /** The run's credentials, once the round has created them. */
