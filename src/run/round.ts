@@ -111,7 +111,10 @@ const now = wallClockMs;
  * Runs one synchronized round: checks that the leader and all N slaves can run at once, invokes the
  * leader and the N slaves, collects every result, re-invokes failed slaves up to `retries` times (same
  * id) or tells the leader to give up on them, waits for the leader, and judges the outcome. When the
- * leader fails, the client stops waiting for the slaves at once and gives them up.
+ * leader's activation ends in failure, the client ends the run in its place (the coordination's
+ * `announceLeaderFailure`), so slaves that never heard from it fail at once; it then waits at most
+ * 8 s more for the slaves, invokes none again, and gives up the rest. When it cannot end the run (a
+ * leader still consumes, or the client's wait for the leader timed out), it stops waiting at once.
  *
  * Throws only when the round cannot start or its invocations are refused (`CapacityError`,
  * `InvocationError`, `ConfigError`, a `TypeError` for a bad option); every failure during the round
