@@ -209,7 +209,8 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     abandon: tellLeader,
   };
 
-  // Whether the slaves that never heard from the failed leader were told.
+  // Whether the slaves that never heard from the failed leader were told: now, or by the run's end
+  // record already there (a leader that refused its parameters leaves one).
   const endInLeadersPlace = async (error: ActivationError): Promise<boolean> => {
     if (coordination.announceLeaderFailure === undefined) return false;
     try {
@@ -220,7 +221,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
         reason: leaderFailureReason(error),
         expiresMs: Math.min(DEFAULT_EXPIRES_MS, Math.max(PARAM_RANGES.expiresMs.min, Math.ceil(remaining()))),
       });
-      return outcome === 'announced';
+      return outcome === 'announced' || outcome === 'ended';
     } catch (announceError) {
       note(`could not tell the slaves that the leader failed: ${oneLine(announceError)}`);
       return false;
