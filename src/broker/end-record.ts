@@ -1,7 +1,7 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import { decode, encode } from '../protocol/codec.js';
 import { wallClockMs } from '../protocol/deadline.js';
-import type { EndMessage } from '../protocol/messages.js';
+import type { EndMessage, Message } from '../protocol/messages.js';
 import { keyFingerprint } from '../protocol/signing.js';
 import { confirmChannel, connectOnce } from './connection.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
@@ -33,7 +33,8 @@ const KEY_HEADER = 'x-wsync-key';
  * message read, in its place), so a missing record (a 404 closes the channel) disturbs nothing and
  * every later party reads the same; the read also keeps it from expiring.
  *
- * Messages that do not verify under the run's key (a stray or forged publish) are read past, up to
+ * Messages that do not verify under the run's key (a stray or forged publish), and the run's own
+ * messages that are no sealed end (a replayed live end), are read past, up to
  * {@link MESSAGES_PER_READ}: only the run's own sealed end decides. A record that names another key
  * than the run's is another run's, sealed under the same run id.
  *
@@ -85,7 +86,7 @@ async function findSealedEnd(channel: Channel, access: EndRecordAccess): Promise
     if (got === false) break;
     const decoded = decode(got.content, access.signingKey, access.runId);
     if ('message' in decoded) {
-      if (decoded.message.k === 'end') return { end: decoded.message, otherKey };
+      if (isSealedEnd(decoded.message)) return { end: decoded.message, otherKey };
       continue;
     }
     const mark: unknown = got.properties.headers?.[KEY_HEADER];
@@ -93,6 +94,17 @@ async function findSealedEnd(channel: Channel, access: EndRecordAccess): Promise
     if (decoded.drop === 'bad signature' && typeof mark === 'string' && mark !== ours) otherKey = true;
   }
   return { otherKey };
+}
+
+/**
+ * Whether `message` is what a record holds: an end with the whole list, or a failure end. A live
+ * end carrying only its last batch, replayed into the record, is not.
+ */
+function isSealedEnd(message: Message): message is EndMessage {
+  return (
+    message.k === 'end' &&
+    (message.error !== undefined || (message.at === 0 && message.add.length === message.count))
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { runNames } from '../../../src/broker/names.js';
 import { encode } from '../../../src/protocol/codec.js';
 import { createRunCredentials } from '../../../src/protocol/credentials.js';
 import { failureEnd } from '../../../src/protocol/leader-machine.js';
+import type { Message } from '../../../src/protocol/messages.js';
 import { keyFingerprint } from '../../../src/protocol/signing.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import { startAction } from '../../helpers/run-action.js';
@@ -50,10 +51,16 @@ async function forgeInFront(queue: string, forgeries: readonly Forgery[]): Promi
   }
 }
 
+/** A live end of run `runId` that carries only its last batch (position 1 of 2). */
+function liveEnd(runId: string): Message {
+  const { error: _reason, ...sealed } = failureEnd(runId, 'replayed', 'unused');
+  return { ...sealed, at: 1, add: [[1, 7]], seqs: [2], count: 2 };
+}
+
 describe("the run's end record read past strays and forgeries", function () {
   this.timeout(90_000);
 
-  it('a late slave gets the real outcome with forged and stray messages in front of the record', async () => {
+  it('a late slave gets the real outcome with forged, stray and replayed messages in front of the record', async () => {
     const run = newRun(2);
     const [leader, first] = await Promise.all([
       startAction('leader', run.params).result,
@@ -71,8 +78,10 @@ describe("the run's end record read past strays and forgeries", function () {
       { body: forgedFailure },
       // Not even a signed message.
       { body: Buffer.from('hello') },
+      // The run's own live end carrying only its last batch, replayed: signed, but no record.
+      { body: encode(liveEnd(run.runId), run.signingKey) },
     ]);
-    expect(held).to.equal(4);
+    expect(held).to.equal(5);
     for (const id of [0, 1]) {
       // Each late party reads past the forgeries and leaves the record readable for the next.
       const late = await startAction('slave', { ...run.params, id }).result;
