@@ -1,10 +1,9 @@
-// Bundles each action in actions/ into one self-contained CommonJS file under dist/.
-// The OpenWhisk Node.js runtime evaluates plain action code as text and then looks up `main`,
-// so every bundle exposes `main` both through module.exports and as a global.
+// Bundles each action in actions/ into one self-contained CommonJS file under dist/, with the same
+// configuration users copy from examples/webpack.config.js, plus the TypeScript loader.
 import { readdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import webpack from 'webpack';
+import { actionBundles } from './examples/webpack.config.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const actionsDir = join(root, 'actions');
@@ -13,17 +12,11 @@ const entries = Object.fromEntries(
     .filter((file) => file.endsWith('.ts'))
     .map((file) => [basename(file, '.ts'), join(actionsDir, file)]),
 );
+const bundles = actionBundles({ entry: entries, outputPath: join(root, 'dist') });
 
 export default {
-  mode: 'production',
-  target: 'node20',
-  entry: entries,
-  output: {
-    path: join(root, 'dist'),
-    filename: '[name].js',
-    library: { type: 'commonjs2' },
-    clean: true,
-  },
+  ...bundles,
+  output: { ...bundles.output, clean: true },
   resolve: {
     extensions: ['.ts', '.js'],
     extensionAlias: { '.js': ['.ts', '.js'] },
@@ -37,15 +30,4 @@ export default {
       },
     ],
   },
-  optimization: { minimize: false },
-  devtool: false,
-  performance: { hints: false },
-  plugins: [
-    new webpack.BannerPlugin({
-      banner:
-        'if (typeof module === "object" && module.exports && typeof module.exports.main === "function") { globalThis.main = module.exports.main; }',
-      raw: true,
-      footer: true,
-    }),
-  ],
 };

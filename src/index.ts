@@ -90,9 +90,12 @@ export type { JsonValue } from './protocol/json-value.js';
 export {
   abandonSlave,
   abandonSlaves,
+  announceLeaderFailure,
   closeBrokerConnections,
   BrokerError,
   type AbandonOutcome,
+  type FailureEndOutcome,
+  type LeaderFailureOptions,
   type AbandonSlaveOptions,
   type AbandonSlavesOptions,
 } from './broker/index.js';

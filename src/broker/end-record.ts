@@ -1,7 +1,8 @@
-import type { ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import { decode, encode } from '../protocol/codec.js';
 import { wallClockMs } from '../protocol/deadline.js';
-import type { EndMessage } from '../protocol/messages.js';
+import type { EndMessage, Message } from '../protocol/messages.js';
+import { keyFingerprint } from '../protocol/signing.js';
 import { confirmChannel, connectOnce } from './connection.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames, type RunNames } from './names.js';
@@ -16,13 +17,26 @@ export interface EndRecordAccess {
 
 /** Pause between reads while the record is being written or another party holds it for an instant. */
 const REREAD_MS = 50;
-/** Reads of an existing but momentarily empty record before it counts as absent. */
+/** Reads of an existing record that holds no end of this run before it counts as absent. */
 const REREADS = 40;
+/**
+ * Messages looked at per read: the run's record is one message, and anyone who may publish on the
+ * broker can put others in front of it; past this many the record counts as not found this time.
+ */
+const MESSAGES_PER_READ = 16;
+/** Header of the record naming the key it was sealed with ({@link keyFingerprint}, never the key). */
+const KEY_HEADER = 'x-wsync-key';
 
 /**
  * The run's end record, when its leader has ended it: the sealed end with the whole list. Read with
- * `basic.get` and returned to the queue (closing the channel requeues it), on a throwaway channel, so
- * a missing record (a 404 closes the channel) disturbs nothing; the read also keeps it from expiring.
+ * `basic.get` on a throwaway channel and returned to the queue (closing the channel requeues every
+ * message read, in its place), so a missing record (a 404 closes the channel) disturbs nothing and
+ * every later party reads the same; the read also keeps it from expiring.
+ *
+ * Messages that do not verify under the run's key (a stray or forged publish), and the run's own
+ * messages that are no sealed end (a replayed live end), are read past, up to
+ * {@link MESSAGES_PER_READ}: only the run's own sealed end decides. A record that names another key
+ * than the run's is another run's, sealed under the same run id.
  *
  * @throws {RunConflictError} `RUN_ID_IN_USE` when the record was sealed with another key
  */
@@ -38,25 +52,59 @@ export async function readEndRecord(
       () => false,
     );
     if (!exists) return undefined;
-    const got = await channel.get(access.names.endRecord, { noAck: false });
-    await channel.close().catch(() => undefined);
-    if (got !== false) return sealedEnd(got.content, access);
-    // Declared but empty: the leader is writing it, or another reader holds it for an instant.
+    let found: RecordFind;
+    try {
+      found = await findSealedEnd(channel, access);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+    if (found.end !== undefined) return found.end;
+    if (found.otherKey) {
+      throw new RunConflictError(
+        'RUN_ID_IN_USE',
+        `run id ${access.runId} was used by another run (another signing key), which has ended; choose a new run id`,
+      );
+    }
+    // No end of this run in it: the leader is writing it, or another reader holds it for an instant.
     await new Promise((resolve) => setTimeout(resolve, REREAD_MS));
   }
   return undefined;
 }
 
-function sealedEnd(content: Buffer, access: EndRecordAccess): EndMessage | undefined {
-  const decoded = decode(content, access.signingKey, access.runId);
-  if ('message' in decoded) return decoded.message.k === 'end' ? decoded.message : undefined;
-  if (decoded.drop === 'bad signature') {
-    throw new RunConflictError(
-      'RUN_ID_IN_USE',
-      `run id ${access.runId} was used by another run (another signing key), which has ended; choose a new run id`,
-    );
+/** What one read of the record found: the run's sealed end, or whether another key's record is there. */
+interface RecordFind {
+  readonly end?: EndMessage;
+  readonly otherKey: boolean;
+}
+
+/** Reads the record's messages (left unacknowledged) until the run's sealed end or the read limit. */
+async function findSealedEnd(channel: Channel, access: EndRecordAccess): Promise<RecordFind> {
+  const ours = keyFingerprint(access.signingKey);
+  let otherKey = false;
+  for (let read = 0; read < MESSAGES_PER_READ; read++) {
+    const got = await channel.get(access.names.endRecord, { noAck: false });
+    if (got === false) break;
+    const decoded = decode(got.content, access.signingKey, access.runId);
+    if ('message' in decoded) {
+      if (isSealedEnd(decoded.message)) return { end: decoded.message, otherKey };
+      continue;
+    }
+    const mark: unknown = got.properties.headers?.[KEY_HEADER];
+    // A message that claims the run's key but fails its check is forged: it says nothing of the run.
+    if (decoded.drop === 'bad signature' && typeof mark === 'string' && mark !== ours) otherKey = true;
   }
-  return undefined;
+  return { otherKey };
+}
+
+/**
+ * Whether `message` is what a record holds: an end with the whole list, or a failure end. A live
+ * end carrying only its last batch, replayed into the record, is not.
+ */
+function isSealedEnd(message: Message): message is EndMessage {
+  return (
+    message.k === 'end' &&
+    (message.error !== undefined || (message.at === 0 && message.add.length === message.count))
+  );
 }
 
 /**
@@ -77,7 +125,10 @@ export async function writeEndRecord(
       autoDelete: false,
       expires: expiresMs,
     });
-    channel.sendToQueue(access.names.endRecord, encode(sealed, access.signingKey), { persistent: false });
+    channel.sendToQueue(access.names.endRecord, encode(sealed, access.signingKey), {
+      persistent: false,
+      headers: { [KEY_HEADER]: keyFingerprint(access.signingKey) },
+    });
     await channel.waitForConfirms();
   } finally {
     await channel.close().catch(() => undefined);

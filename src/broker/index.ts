@@ -7,4 +7,5 @@ export {
   type AbandonSlavesOptions,
 } from './abandon.js';
 export { closeBrokerConnections } from './connection.js';
+export { announceLeaderFailure, type FailureEndOutcome, type LeaderFailureOptions } from './failure-end.js';
 export { BrokerError } from './errors.js';

@@ -1,16 +1,15 @@
 import { randomInt } from 'node:crypto';
-import type { ChannelModel } from 'amqplib';
-import { encode } from '../protocol/codec.js';
 import type { ActionFailure } from '../protocol/failure.js';
 import { activationNonce } from '../protocol/credentials.js';
 import { resolveDeadline, wallClockMs } from '../protocol/deadline.js';
-import { failureEnd, LeaderMachine } from '../protocol/leader-machine.js';
+import { LeaderMachine } from '../protocol/leader-machine.js';
 import type { LeaderResult } from '../protocol/params.js';
 import type { LeaderConfig, RunAccess } from '../protocol/validate.js';
 import { cleanUp, cleanupBy } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { drive } from './driver.js';
 import { writeEndRecord, type EndRecordAccess } from './end-record.js';
+import { endRunAsFailed } from './failure-end.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames } from './names.js';
 import { queuePort } from './queue-port.js';
@@ -156,40 +155,21 @@ const REFUSAL_MS = 10_000;
 
 /**
  * A leader that refuses to run (a bad parameter) tells the slaves already waiting for it, so they fail
- * with `LEADER_FAILED` at once instead of at their deadline: if the run's leader queue exists, it takes
- * the queue as the run's only leader, publishes a failure end on the log, leaves it as the run's end
- * record (for slaves still to come), and deletes the run's topology. With no slave waiting, nothing is
- * created. Best effort within {@link REFUSAL_MS}; never throws.
+ * with `LEADER_FAILED` at once instead of at their deadline: if the run's leader queue exists, it ends
+ * the run as failed ({@link endRunAsFailed}). With no slave waiting, nothing is created. Best effort
+ * within {@link REFUSAL_MS}; never throws.
  */
 export async function announceRefusal(access: RunAccess, reason: string, expiresMs: number): Promise<void> {
   const names = runNames(access.runId);
   const record: EndRecordAccess = { names, runId: access.runId, signingKey: access.signingKey };
-  let connection: ChannelModel | undefined;
   const by = wallClockMs() + REFUSAL_MS;
   try {
-    const opened = await openChannel(access.amqpUrl, by);
-    connection = opened.connection;
-    const work = async (model: ChannelModel) => {
-      const probe = await model.createChannel();
-      probe.on('error', () => undefined);
-      const waiting = await probe.checkQueue(names.leaderQueue).then(
-        () => true,
-        () => false,
-      );
-      if (!waiting) return;
-      await probe.close();
-      const joined = await joinRunTopology(model, opened.channel, record, expiresMs);
-      if (joined.ended !== undefined) return;
-      const channel = joined.channel;
-      // Refused (403) when a leader already acts for the run: then that one serves it, and we say nothing.
-      await channel.consume(names.leaderQueue, () => undefined, { exclusive: true, noAck: false });
-      const end = failureEnd(access.runId, activationNonce(), reason);
-      await writeEndRecord(model, record, end, expiresMs);
-      channel.publish(names.logExchange, '', encode(end, access.signingKey), { persistent: false });
-      await channel.waitForConfirms();
-      await cleanUp(model, channel, { queues: [names.leaderQueue], exchanges: [names.logExchange] }, by);
-    };
-    await settleBy(work(connection), by, 'telling the slaves that the leader refused');
+    const { connection, channel } = await openChannel(access.amqpUrl, by);
+    await settleBy(
+      endRunAsFailed(connection, channel, record, reason, { expiresMs, cleanupBy: by, onlyIfWaiting: true }),
+      by,
+      'telling the slaves that the leader refused',
+    );
   } catch (error) {
     console.log(`whisk-sync leader run ${access.runId}: could not tell the slaves: ${reasonOf(error)}`);
   }

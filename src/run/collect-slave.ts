@@ -17,6 +17,8 @@ export interface CollectContext {
   readonly remaining: () => number;
   /** Aborts when the round stops waiting for its slaves (the leader failed). */
   readonly stop: AbortSignal;
+  /** Whether the leader's activation has failed: a slave invoked again would find no leader. */
+  readonly leaderFailed: () => boolean;
   readonly events: ClientEvents;
   readonly note: (line: string) => void;
   /** Called with each re-invocation's future. */
@@ -65,6 +67,7 @@ export async function collectSlave(
     const canRetry =
       attempt <= context.retries &&
       !stopped &&
+      !context.leaderFailed() &&
       !(error instanceof ExecutorTimeoutError) &&
       !NOT_RETRIED.includes(failureCode(error) as FailureCode) &&
       context.remaining() > 1;

@@ -1,5 +1,6 @@
 import { abandonSlave, type AbandonOutcome } from '../broker/abandon.js';
 import { clearEndRecord } from '../broker/end-record.js';
+import { announceLeaderFailure, type FailureEndOutcome } from '../broker/failure-end.js';
 import { createRunCredentials, type RunCredentials } from '../protocol/credentials.js';
 
 export type { RunCredentials };
@@ -12,7 +13,18 @@ export interface AbandonRequest {
   readonly slave: number;
 }
 
-/** The two protocol operations the client performs itself, outside any action. */
+/** What the client tells the slaves when the leader's activation has ended in failure. */
+export interface LeaderFailureRequest {
+  readonly amqpUrl: string;
+  readonly runId: string;
+  readonly signingKey: string;
+  /** Why the leader failed, as the slaves will report it. */
+  readonly reason: string;
+  /** Expiry of the end record left for slaves still to come, should the client not delete it. */
+  readonly expiresMs: number;
+}
+
+/** The protocol operations the client performs itself, outside any action. */
 export interface RunCoordination {
   createRunCredentials(): RunCredentials;
   /**
@@ -26,6 +38,13 @@ export interface RunCoordination {
    * expires after the run's `expiresMs`.
    */
   clearRun?(request: { readonly amqpUrl: string; readonly runId: string }): Promise<void>;
+  /**
+   * Ends the run with a failure end on behalf of a leader whose activation has ended in failure, so
+   * that slaves that never heard from it fail at once with `LEADER_FAILED`; does nothing while a leader
+   * consumes the run's queue or once the run has an end record. Optional: without it those slaves wait
+   * until their own deadline.
+   */
+  announceLeaderFailure?(request: LeaderFailureRequest): Promise<FailureEndOutcome>;
 }
 
 /** The protocol's and broker adapter's implementation of {@link RunCoordination}. */
@@ -33,4 +52,5 @@ export const defaultCoordination: RunCoordination = {
   createRunCredentials,
   abandonSlave,
   clearRun: ({ amqpUrl, runId }) => clearEndRecord(amqpUrl, runId),
+  announceLeaderFailure,
 };

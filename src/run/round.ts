@@ -5,7 +5,15 @@ import type { ResponseFuture } from '../executor/future.js';
 import type { HistoryEvent } from '../history/event.js';
 import { mergeHistories } from '../history/jsonl.js';
 import { wallClockMs } from '../protocol/deadline.js';
-import { DEFAULT_TIMEOUT_MS } from '../protocol/limits.js';
+import { ActivationError } from '../executor/errors.js';
+import {
+  DEFAULT_EXPIRES_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_TIMEOUT_MS,
+  MIN_LEADER_SILENCE_MS,
+  PARAM_RANGES,
+  SILENT_HEARTBEATS,
+} from '../protocol/limits.js';
 import type { LeaderParams, LeaderResult, SlaveParams, SlaveResult } from '../protocol/params.js';
 import type { AppendRoute } from '../protocol/messages.js';
 import { ClientEvents } from './client-events.js';
@@ -87,6 +95,12 @@ export interface RoundOptions {
   readonly coordination?: RunCoordination;
 }
 
+/**
+ * How long the client still waits for the slaves once it has ended the run in a failed leader's place:
+ * a slave that had heard from the leader judges its silence within this long at the default heartbeat.
+ */
+const AFTER_FAILURE_END_MS = Math.max(MIN_LEADER_SILENCE_MS, SILENT_HEARTBEATS * DEFAULT_HEARTBEAT_MS);
+
 /** Pause before an abandon that found no leader queue is sent again, while the leader runs. */
 const ABANDON_RETRY_MS = 500;
 
@@ -97,7 +111,10 @@ const now = wallClockMs;
  * Runs one synchronized round: checks that the leader and all N slaves can run at once, invokes the
  * leader and the N slaves, collects every result, re-invokes failed slaves up to `retries` times (same
  * id) or tells the leader to give up on them, waits for the leader, and judges the outcome. When the
- * leader fails, the client stops waiting for the slaves at once and gives them up.
+ * leader's activation ends in failure, the client ends the run in its place (the coordination's
+ * `announceLeaderFailure`), so slaves that never heard from it fail at once; it then waits at most
+ * 8 s more for the slaves, invokes none again, and gives up the rest. When it cannot end the run (a
+ * leader still consumes, or the client's wait for the leader timed out), it stops waiting at once.
  *
  * Throws only when the round cannot start or its invocations are refused (`CapacityError`,
  * `InvocationError`, `ConfigError`, a `TypeError` for a bad option); every failure during the round
@@ -159,6 +176,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   const failedHistory: HistoryEvent[] = [];
   let retried = 0;
   let leaderDone = false;
+  let leaderGone = false;
   // An abandon creates nothing, so it reaches the leader only while the run's queue exists: from the
   // first party's start until the leader deletes it. A slave can fail before any party started (its
   // container died at once): while the leader still runs, an undelivered abandon is sent again.
@@ -180,6 +198,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     retries,
     remaining,
     stop: leaderFailed.signal,
+    leaderFailed: () => leaderGone,
     events,
     note,
     retried: (future) => {
@@ -190,6 +209,32 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     abandon: tellLeader,
   };
 
+  // Whether the slaves that never heard from the failed leader were told: now, or by the run's end
+  // record already there (a leader that refused its parameters leaves one).
+  const endInLeadersPlace = async (error: ActivationError): Promise<boolean> => {
+    if (coordination.announceLeaderFailure === undefined) return false;
+    try {
+      const outcome = await coordination.announceLeaderFailure({
+        amqpUrl,
+        runId,
+        signingKey,
+        reason: leaderFailureReason(error),
+        expiresMs: Math.min(DEFAULT_EXPIRES_MS, Math.max(PARAM_RANGES.expiresMs.min, Math.ceil(remaining()))),
+      });
+      return outcome === 'announced' || outcome === 'ended';
+    } catch (announceError) {
+      note(`could not tell the slaves that the leader failed: ${oneLine(announceError)}`);
+      return false;
+    }
+  };
+  // Told of the failure, slaves that never heard from the leader end at once; the others end when
+  // they judge its silence.
+  let settleTimer: NodeJS.Timeout | undefined;
+  const stopWaitingSoon = () => {
+    settleTimer = setTimeout(() => {
+      leaderFailed.abort();
+    }, AFTER_FAILURE_END_MS);
+  };
   const leaderOutcome = (async () => {
     try {
       const result = await leader.result({ timeoutMs: remaining() });
@@ -199,11 +244,20 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
       events.ended('leader', leader, undefined, error);
       failedHistory.push(...historyOfFailure(error));
       // An incomplete run was ended by the leader: its slaves have the end and return at once.
-      // Any other failure leaves nobody to grant or end: waiting for the slaves would only cost
-      // the deadline.
-      const ended = failureCode(error) === 'INCOMPLETE';
-      note(`leader failed: ${oneLine(error)}${ended ? '' : '; no longer waiting for the slaves'}`);
-      if (!ended) leaderFailed.abort();
+      // Any other failure leaves nobody to grant or end: the client ends the run in the leader's place
+      // when its activation is over, or else stops waiting for slaves that would wait until their deadline.
+      if (failureCode(error) === 'INCOMPLETE') {
+        note(`leader failed: ${oneLine(error)}`);
+        return { ok: false as const, error: oneLine(error) };
+      }
+      leaderGone = true;
+      if (error instanceof ActivationError && (await endInLeadersPlace(error))) {
+        note(`leader failed: ${oneLine(error)}; the slaves were told`);
+        stopWaitingSoon();
+      } else {
+        note(`leader failed: ${oneLine(error)}; no longer waiting for the slaves`);
+        leaderFailed.abort();
+      }
       return { ok: false as const, error: oneLine(error) };
     } finally {
       // No abandon is sent again once the leader has returned.
@@ -224,6 +278,7 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
   };
   const collected = await Promise.all(firstSlaves.map((future, id) => collectSlave(id, future, context)));
   const leaderResult = await leaderOutcome;
+  clearTimeout(settleTimer);
   await clearRun();
   const tDone = now();
 
@@ -255,6 +310,13 @@ export async function runRound(options: RoundOptions): Promise<RoundReport> {
     elapsedMs: Math.round(tDone - t0),
     ...(options.history === true ? { history } : {}),
   };
+}
+
+/** What the slaves are told of a leader activation that failed: its id, status and error line. */
+function leaderFailureReason(error: ActivationError): string {
+  const said = error.result.error;
+  const line = typeof said === 'string' ? `: ${oneLine(said)}` : '';
+  return `leader activation ${error.activationId} ended in failure (${error.status})${line}`;
 }
 
 /** Whether `action` names the shipped slave (any package): its values are drawn from 0..1000. */

@@ -7,16 +7,13 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import openwhisk from 'openwhisk';
 import webpack, { type Configuration } from 'webpack';
 
-import { deployManifest } from '../../src/deploy/deploy.js';
 import { loadManifest, type Manifest } from '../../src/deploy/manifest.js';
-import { FunctionExecutor } from '../../src/executor/executor.js';
-import { startLocalWhisk, type ContainerInfo, type LocalWhisk } from '../../src/localwhisk/index.js';
+import type { ContainerInfo } from '../../src/localwhisk/index.js';
 import { ROOT } from './cli-child.js';
 import { AMQP_URL } from './round.js';
-import { buildBundles, FAULT_EXPIRES_MS, FAULT_HEARTBEAT_MS } from './whisk-faults.js';
+import { buildBundles, startDeployedLab, type DeployedLab } from './whisk-faults.js';
 
 const run = promisify(execFile);
 const EXAMPLES = join(ROOT, 'examples');
@@ -62,15 +59,11 @@ export async function buildExamples(): Promise<void> {
 }
 
 /** An embedded controller holding the examples (and the fixture `examples/faulty`). */
-export interface ExamplesLab {
-  readonly whisk: LocalWhisk;
-  executor(): FunctionExecutor;
-  close(): Promise<void>;
-}
+export type ExamplesLab = DeployedLab;
 
 /**
- * Starts the embedded controller and deploys examples/manifest.yaml with the fault runs' queue expiry
- * and heartbeat bound as package parameters.
+ * Starts the embedded controller and deploys examples/manifest.yaml, with the fixture
+ * `examples/faulty` next to `examples/counter`, as {@link startDeployedLab} does.
  *
  * @param concurrency - activations per container (1: a container is one party, for fault tests)
  * @param onContainerAssigned - the controller's hook, e.g. to note pids
@@ -79,26 +72,19 @@ export async function startExamplesLab(
   concurrency: number,
   onContainerAssigned?: (container: ContainerInfo) => void,
 ): Promise<ExamplesLab> {
-  const whisk = await startLocalWhisk({
-    concurrencyOverride: concurrency,
-    prewarmContainers: 0,
-    ...(onContainerAssigned === undefined ? {} : { onContainerAssigned }),
-  });
-  const client = openwhisk({ apihost: whisk.apihost, api_key: whisk.auth });
   const manifest = loadManifest(join(EXAMPLES, 'manifest.yaml'));
   const examples = manifest.packages.find((pkg) => pkg.name === 'examples');
   const faulty = examples?.actions.find((action) => action.name === 'counter');
   if (examples === undefined || faulty === undefined)
     throw new Error('examples/manifest.yaml lacks examples/counter');
-  const withDefaults: Manifest = {
+  const withFaulty: Manifest = {
     ...manifest,
-    packages: manifest.packages.map((pkg) => ({
-      ...pkg,
-      inputs: { ...pkg.inputs, expiresMs: FAULT_EXPIRES_MS, heartbeatMs: FAULT_HEARTBEAT_MS },
-      actions:
-        pkg !== examples
-          ? pkg.actions
-          : [
+    packages: manifest.packages.map((pkg) =>
+      pkg !== examples
+        ? pkg
+        : {
+            ...pkg,
+            actions: [
               ...pkg.actions,
               {
                 ...faulty,
@@ -107,26 +93,14 @@ export async function startExamplesLab(
                 functionPath: join(EXAMPLES, 'dist', 'fixtures', 'faulty.js'),
               },
             ],
-    })),
+          },
+    ),
   };
-  await deployManifest(client, withDefaults, { extraLimits: { concurrency } });
-  const executors: FunctionExecutor[] = [];
-  return {
-    whisk,
-    executor: () => {
-      const executor = new FunctionExecutor({
-        target: 'local',
-        localWhisk: whisk,
-        poll: { initialMs: 20, maxMs: 200 },
-      });
-      executors.push(executor);
-      return executor;
-    },
-    close: async () => {
-      await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
-      await whisk.close();
-    },
-  };
+  return startDeployedLab({
+    manifest: withFaulty,
+    concurrency,
+    ...(onContainerAssigned === undefined ? {} : { onContainerAssigned }),
+  });
 }
 
 export { AMQP_URL };

@@ -19,7 +19,9 @@ import { loadManifest, type Manifest } from '../../src/deploy/manifest.js';
 import { FunctionExecutor } from '../../src/executor/executor.js';
 import { startLocalWhisk, type ContainerInfo, type LocalWhisk } from '../../src/localwhisk/index.js';
 import { createRunCredentials, type RunCredentials } from '../../src/protocol/credentials.js';
-import type { RunCoordination } from '../../src/run/coordination.js';
+import type { LeaderFailureRequest, RunCoordination } from '../../src/run/coordination.js';
+import { clearEndRecord } from '../../src/broker/end-record.js';
+import { announceLeaderFailure, type FailureEndOutcome } from '../../src/broker/failure-end.js';
 import { ensureBundles } from '../../src/run/bundles.js';
 import { signal } from '../../src/soak/signals.js';
 import { DEFAULT_LEADER_ACTION, DEFAULT_SLAVE_ACTION } from '../../src/run/round.js';
@@ -102,6 +104,7 @@ export class ContainerWatch {
 export class RecordingCoordination implements RunCoordination {
   credentials: RunCredentials | undefined;
   readonly abandoned: number[] = [];
+  readonly announced: FailureEndOutcome[] = [];
 
   createRunCredentials(): RunCredentials {
     this.credentials = createRunCredentials();
@@ -118,23 +121,94 @@ export class RecordingCoordination implements RunCoordination {
     return abandonSlave(request);
   }
 
+  async clearRun(request: { amqpUrl: string; runId: string }): Promise<void> {
+    await clearEndRecord(request.amqpUrl, request.runId);
+  }
+
+  async announceLeaderFailure(request: LeaderFailureRequest): Promise<FailureEndOutcome> {
+    const outcome = await announceLeaderFailure(request);
+    this.announced.push(outcome);
+    return outcome;
+  }
+
   /** The run's credentials, once the round has created them. */
   async run(): Promise<RunCredentials> {
     return waitFor('the run credentials', () => this.credentials);
   }
 }
 
-/** An embedded controller holding the deployed actions, for fault-injection rounds. */
-export interface FaultLab {
+/** An embedded controller holding a deployed manifest, and the executors made on it. */
+export interface DeployedLab {
   readonly whisk: LocalWhisk;
-  /** A new executor on the controller (close it after the test). */
+  /** A new executor on the controller (closed with the lab). */
   executor(): FunctionExecutor;
+  close(): Promise<void>;
+}
+
+/** What {@link startDeployedLab} deploys, and how. */
+export interface DeployedLabOptions {
+  readonly manifest: Manifest;
+  /** Activations per container (1: a container is one party, for fault tests). */
+  readonly concurrency: number;
+  /** Package parameters bound next to the fault runs' defaults. Default none. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** The controller's hook, called when it gives a container to an action. */
+  readonly onContainerAssigned?: (container: ContainerInfo) => void;
+}
+
+/**
+ * Starts the embedded controller without prewarmed containers (a fresh one per test, so that no warm
+ * container from an earlier run serves an activation before it can be acted on) and deploys the
+ * manifest with the fault runs' defaults (`expiresMs`, `heartbeatMs`) as package parameters, the way
+ * an operator would bind them.
+ */
+export async function startDeployedLab(options: DeployedLabOptions): Promise<DeployedLab> {
+  const { concurrency, onContainerAssigned } = options;
+  const whisk = await startLocalWhisk({
+    concurrencyOverride: concurrency,
+    prewarmContainers: 0,
+    ...(onContainerAssigned === undefined ? {} : { onContainerAssigned }),
+  });
+  const client = openwhisk({ apihost: whisk.apihost, api_key: whisk.auth });
+  const withDefaults: Manifest = {
+    ...options.manifest,
+    packages: options.manifest.packages.map((pkg) => ({
+      ...pkg,
+      inputs: {
+        ...pkg.inputs,
+        ...options.inputs,
+        expiresMs: FAULT_EXPIRES_MS,
+        heartbeatMs: FAULT_HEARTBEAT_MS,
+      },
+    })),
+  };
+  await deployManifest(client, withDefaults, { extraLimits: { concurrency } });
+  const executors: FunctionExecutor[] = [];
+  return {
+    whisk,
+    executor: () => {
+      const executor = new FunctionExecutor({
+        target: 'local',
+        localWhisk: whisk,
+        poll: { initialMs: 20, maxMs: 200 },
+      });
+      executors.push(executor);
+      return executor;
+    },
+    close: async () => {
+      await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
+      await whisk.close();
+    },
+  };
+}
+
+/** An embedded controller holding the deployed actions, for fault-injection rounds. */
+export interface FaultLab extends DeployedLab {
   watch(decide: (container: ContainerInfo) => ContainerDecision): ContainerWatch;
   /** Pid of the container running slave `id`'s latest invocation made by `executor`. */
   slavePid(executor: FunctionExecutor, id: number): Promise<number>;
   /** Pid of the container running the leader invoked by `executor`. */
   leaderPid(executor: FunctionExecutor): Promise<number>;
-  close(): Promise<void>;
 }
 
 /** Pid of the container running the latest activation `executor` made that matches `which`. */
@@ -153,47 +227,20 @@ export async function buildBundles(): Promise<void> {
   await ensureBundles(ROOT);
 }
 
-/**
- * Starts the embedded controller with one activation per container (a fresh one per test, so that no
- * warm container from an earlier run serves an activation before it can be frozen), and deploys manifest.yaml with the fault runs' defaults (`expiresMs`, `heartbeatMs`) as package
- * parameters, the way an operator would bind them.
- */
+/** {@link startDeployedLab} with manifest.yaml, one activation per container, and container watches. */
 export async function startFaultLab(): Promise<FaultLab> {
   let current: ContainerWatch | undefined;
-  const whisk = await startLocalWhisk({
-    concurrencyOverride: 1,
-    prewarmContainers: 0,
+  const lab = await startDeployedLab({
+    manifest: loadManifest(join(ROOT, 'manifest.yaml')),
+    concurrency: 1,
+    inputs: { amqpUrl: AMQP_URL },
     onContainerAssigned: (container) => {
       current?.apply(container);
     },
   });
-  const client = openwhisk({ apihost: whisk.apihost, api_key: whisk.auth });
-  const manifest = loadManifest(join(ROOT, 'manifest.yaml'));
-  const withDefaults: Manifest = {
-    ...manifest,
-    packages: manifest.packages.map((pkg) => ({
-      ...pkg,
-      inputs: {
-        ...pkg.inputs,
-        amqpUrl: AMQP_URL,
-        expiresMs: FAULT_EXPIRES_MS,
-        heartbeatMs: FAULT_HEARTBEAT_MS,
-      },
-    })),
-  };
-  await deployManifest(client, withDefaults, { extraLimits: { concurrency: 1 } });
-  const executors: FunctionExecutor[] = [];
+  const { whisk } = lab;
   return {
-    whisk,
-    executor: () => {
-      const executor = new FunctionExecutor({
-        target: 'local',
-        localWhisk: whisk,
-        poll: { initialMs: 20, maxMs: 200 },
-      });
-      executors.push(executor);
-      return executor;
-    },
+    ...lab,
     watch: (decide) => {
       current?.stop();
       current = new ContainerWatch(decide);
@@ -207,10 +254,6 @@ export async function startFaultLab(): Promise<FaultLab> {
       waitFor('the leader container', () =>
         containerOf(whisk, executor, (f) => f.action === DEFAULT_LEADER_ACTION),
       ),
-    close: async () => {
-      await Promise.all(executors.map((e) => e.close().catch(() => undefined)));
-      await whisk.close();
-    },
   };
 }
 

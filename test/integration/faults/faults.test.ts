@@ -15,7 +15,9 @@ import type { RoundReport } from '../../../src/run/report.js';
 import { runRound, type RoundOptions } from '../../../src/run/round.js';
 import { closeConnectionsOf } from '../../../src/soak/connections.js';
 import { inject, waitForConsumer, waitForMessages } from '../../helpers/broker-faults.js';
-import { waitUntilGone } from '../../../src/soak/broker-resources.js';
+import { listRunResources, waitUntilGone } from '../../../src/soak/broker-resources.js';
+import { ActivationError } from '../../../src/executor/errors.js';
+import { DEFAULT_SLAVE_ACTION } from '../../../src/run/round.js';
 import { committedSlaves, LogObserver, revokedSlaves } from '../../helpers/log-observer.js';
 import { AMQP_URL } from '../../helpers/round.js';
 import {
@@ -198,6 +200,35 @@ describe('faults injected into rounds on the embedded controller', function () {
     expect(eventsOf(r, 'return').filter((e) => e.actor === 'slave' && e.ok)).to.have.length(0);
     // The killed leader's history died with it.
     expect((r.history ?? []).filter((e) => e.actor === 'leader')).to.deep.equal([]);
+  });
+
+  it('a leader killed before any slave heard from it: the client tells the slaves, each fails with LEADER_FAILED', async () => {
+    watch = lab.watch((c) => (c.action.endsWith('/leader') ? 'freeze' : 'run'));
+    const report = round({ n: 3, retries: 1 });
+    const { runId } = await coordination.run();
+    await waitForMessages(runNames(runId).leaderQueue, 3); // every slave waits for an answer
+    watch.kill(await lab.leaderPid(executor));
+    const r = await report;
+    expect(r.ok).to.equal(false);
+    expect(r.leader.ok).to.equal(false);
+    expect(coordination.announced).to.deep.equal(['announced']);
+    expect(r.retried, 'no slave is invoked again for a dead leader').to.equal(0);
+    const codes = await Promise.all(
+      executor.futures
+        .filter((f) => f.action === DEFAULT_SLAVE_ACTION)
+        .map((f) =>
+          f.result().then(
+            () => 'returned',
+            (error: unknown) => (error instanceof ActivationError ? error.result.code : String(error)),
+          ),
+        ),
+    );
+    expect(codes).to.deep.equal(['LEADER_FAILED', 'LEADER_FAILED', 'LEADER_FAILED']);
+    expect(r.failed.map((f) => f.id)).to.deep.equal([0, 1, 2]);
+    for (const failure of r.failed)
+      expect(failure.error).to.match(/the leader failed: leader activation \S+ ended in failure/);
+    // The announce deleted the leader's queue and the log, the slaves their inboxes, the client the record.
+    expect(await listRunResources(runId)).to.deep.equal({ queues: [], exchanges: [] });
   });
 
   it('a slave whose broker connection is closed fails clearly; the run ends without it', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import { FunctionExecutor } from '../../../src/executor/executor.js';
 import type { ActivationRecord, WhiskTransport } from '../../../src/executor/transport.js';
-import type { AbandonRequest, RunCoordination } from '../../../src/run/coordination.js';
+import type { AbandonRequest, LeaderFailureRequest, RunCoordination } from '../../../src/run/coordination.js';
 import { formatRound } from '../../../src/run/format.js';
 import { runRound } from '../../../src/run/round.js';
 
@@ -73,6 +73,69 @@ describe('runRound stops and reports', () => {
       expect(text).to.include('no list: no slave returned one');
       expect(text).to.include('list: none');
       expect(text).not.to.include('DISAGREE');
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('when the leader fails, tells the slaves in its place, collects their failures and invokes none again', async () => {
+    const announced: LeaderFailureRequest[] = [];
+    const cleared: string[] = [];
+    const coord: RunCoordination = {
+      ...coordination(),
+      announceLeaderFailure: (request) => {
+        announced.push(request);
+        return Promise.resolve('announced');
+      },
+      clearRun: ({ runId }) => {
+        cleared.push(runId);
+        return Promise.resolve();
+      },
+    };
+    const failed = (activationId: string, result: Record<string, unknown>): ActivationRecord => ({
+      activationId,
+      start: 1000,
+      end: 1010,
+      duration: 10,
+      response: { status: 'application error', success: false, result },
+      annotations: [],
+    });
+    let invoked = 0;
+    const transport: WhiskTransport = {
+      invoke: () => Promise.resolve(`act${++invoked}`),
+      // The leader has failed at once; the slaves fail only once they were told.
+      getActivation: (activationId) =>
+        Promise.resolve(
+          activationId === 'act1'
+            ? failed(activationId, { error: 'leader: cannot reach the broker', code: 'BROKER' })
+            : announced.length === 0
+              ? undefined
+              : failed(activationId, { error: 'slave: the leader failed: …', code: 'LEADER_FAILED' }),
+        ),
+    };
+    const executor = new FunctionExecutor({ transport, poll: { initialMs: 1, maxMs: 5 } });
+    try {
+      const report = await runRound({
+        executor,
+        n: 2,
+        amqpUrl: 'amqp://localhost',
+        retries: 2,
+        timeoutMs: 600_000,
+        coordination: coord,
+      });
+      expect(announced.map((a) => a.reason)).to.deep.equal([
+        'leader activation act1 ended in failure (application error): leader: cannot reach the broker',
+      ]);
+      expect(report.retried).to.equal(0);
+      expect(invoked).to.equal(3);
+      expect(report.failed.map((f) => f.error)).to.deep.equal([
+        'activation act2 of whisk-sync/slave failed (application error): slave: the leader failed: …',
+        'activation act3 of whisk-sync/slave failed (application error): slave: the leader failed: …',
+      ]);
+      // Every activation ended: nothing is left to read the record the announce left.
+      expect(cleared).to.deep.equal(['feedfacecafebeef']);
+      expect(JSON.stringify(announced)).to.include('stub-signing-key-never-shown');
+      expect(JSON.stringify(report)).not.to.include('stub-signing-key-never-shown');
     } finally {
       await executor.close();
     }

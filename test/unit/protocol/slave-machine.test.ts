@@ -262,6 +262,26 @@ describe('SlaveMachine', () => {
   });
 
   describe('before the leader answered', () => {
+    /** A slave not yet answered that, at time 10, got a live end carrying only its last batch. */
+    function afterLiveEnd() {
+      const s = slave();
+      s.start(0);
+      s.receive(
+        end(
+          5,
+          2,
+          [[1, 99]],
+          [
+            [0, 4],
+            [0, 5],
+            [1, 99],
+          ],
+        ),
+        10,
+      );
+      return s;
+    }
+
     it('the end record (the whole list) returns the value an earlier activation of this id committed', () => {
       const retry = slave();
       retry.receive(
@@ -292,21 +312,7 @@ describe('SlaveMachine', () => {
     });
 
     it('a live end with only its last batch waits for the end record, then takes it', () => {
-      const s = slave();
-      s.start(0);
-      s.receive(
-        end(
-          5,
-          2,
-          [[1, 99]],
-          [
-            [0, 4],
-            [0, 5],
-            [1, 99],
-          ],
-        ),
-        10,
-      );
+      const s = afterLiveEnd();
       expect(s.outcome).to.equal(undefined);
       expect(s.wakeAt).to.equal(10 + MIN_LEADER_SILENCE_MS);
       s.receive(
@@ -330,21 +336,7 @@ describe('SlaveMachine', () => {
     });
 
     it('without the end record it fails as NOT_COMMITTED, not at its deadline', () => {
-      const s = slave();
-      s.start(0);
-      s.receive(
-        end(
-          5,
-          2,
-          [[1, 99]],
-          [
-            [0, 4],
-            [0, 5],
-            [1, 99],
-          ],
-        ),
-        10,
-      );
+      const s = afterLiveEnd();
       s.tick(10 + MIN_LEADER_SILENCE_MS);
       expect(s.outcome).to.deep.include({ ok: false, code: 'NOT_COMMITTED' });
     });
