@@ -79,6 +79,8 @@ export class LeaderMachine {
    */
   private readonly targets: (SlaveTarget | undefined)[];
   private readonly why: (string | undefined)[];
+  /** Slaves committed or abandoned: final states, so the run is over when every slave is in one. */
+  private settled = 0;
   private readonly pending: number[] = [];
   private readonly seenNonces = new Set<string>();
   /** Shared inboxes already welcomed: they hold every broadcast entry, so a welcome sends them only the rest. */
@@ -283,7 +285,7 @@ export class LeaderMachine {
     const position = this.list.length;
     this.list.push([slave, value]);
     this.seqs.push(h.seq);
-    this.status[slave] = 'committed';
+    this.settle(slave, 'committed');
     this.holder = undefined;
     this.history.push({
       ...this.base(now),
@@ -328,7 +330,7 @@ export class LeaderMachine {
       return;
     }
     this.revoke('released by the holder (its callback failed)', now, out);
-    this.status[slave] = 'abandoned';
+    this.settle(slave, 'abandoned');
     this.why[slave] = 'its callback failed';
     this.grantNext(now, out);
   }
@@ -345,7 +347,7 @@ export class LeaderMachine {
     if (status === 'committed' || status === 'abandoned') return;
     if (status === 'holding') this.revoke('abandoned by the client', now, out);
     if (status === 'pending') this.pending.splice(this.pending.indexOf(slave), 1);
-    this.status[slave] = 'abandoned';
+    this.settle(slave, 'abandoned');
     this.why[slave] = 'abandoned by the client';
     this.grantNext(now, out);
   }
@@ -428,9 +430,15 @@ export class LeaderMachine {
     });
   }
 
+  /** Moves a slave that is not yet settled to its final state. */
+  private settle(slave: number, status: 'committed' | 'abandoned'): void {
+    this.status[slave] = status;
+    this.settled += 1;
+  }
+
   private finishIfDone(now: number, out: Send[]): void {
     if (this.result !== undefined) return;
-    if (this.status.every((s) => s === 'committed' || s === 'abandoned')) this.end(now, out);
+    if (this.settled === this.config.n) this.end(now, out);
   }
 
   private end(now: number, out: Send[]): void {

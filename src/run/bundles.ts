@@ -7,7 +7,7 @@ import { RunError } from './errors.js';
 /** The bundles `npm run build:actions` makes, relative to the project root. */
 export const BUNDLES = ['dist/leader.js', 'dist/slave.js'];
 /** Sources the bundles are made of, relative to the project root. */
-export const BUNDLE_SOURCES = ['actions', 'src/protocol', 'src/broker'];
+export const BUNDLE_SOURCES = ['actions', 'src/action', 'src/protocol', 'src/broker'];
 /** Default deadline of a build. */
 export const BUILD_TIMEOUT_MS = 180_000;
 

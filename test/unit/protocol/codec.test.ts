@@ -10,9 +10,32 @@ const request: Message = { k: 'request', run: 'run1', no: 0, slave: 3, nonce: 'a
 /** A body signed with the run's key: gets past the signature check, so parsing is what is tested. */
 const signed = (body: string) => Buffer.from(`${sign(body, key)}.${body}`);
 
+function flipByte(wire: Buffer, at: number): Buffer {
+  const copy = Buffer.from(wire);
+  copy[at] = copy[at] === 0x41 ? 0x42 : 0x41;
+  return copy;
+}
+
 describe('message codec', () => {
   it('round-trips a signed message', () => {
     expect(decode(encode(request, key), key, 'run1')).to.deep.equal({ message: request });
+  });
+
+  it('signs the exact JSON bytes it sends: `<signature>.<json>`', () => {
+    const value: Message = {
+      k: 'append',
+      run: 'run1',
+      no: 1,
+      slave: 2,
+      nonce: 'a1',
+      seq: 0,
+      token: 'e.0',
+      value: 'é ✓ 𝄞',
+    };
+    const body = JSON.stringify(value);
+    const wire = encode(value, key);
+    expect(wire.equals(Buffer.from(`${sign(body, key)}.${body}`, 'utf8'))).to.equal(true);
+    expect(decode(wire, key, 'run1')).to.deep.equal({ message: value });
   });
 
   it('never puts the key on the wire', () => {
@@ -29,6 +52,8 @@ describe('message codec', () => {
     ],
     ['empty', Buffer.alloc(0), 'unsigned'],
     ['binary junk', Buffer.from([0xff, 0xfe, 0x00, 0x2e]), 'unsigned'],
+    ['a signature with a byte changed', flipByte(encode(request, key), 5), 'bad signature'],
+    ['a signature cut short', Buffer.from(`${sign('{}', key).slice(1)}.{}`), 'unsigned'],
   ];
   for (const [name, content, reason] of drops) {
     it(`drops a ${name} message as ${reason}`, () => {

@@ -165,6 +165,33 @@ describe('LeaderMachine', () => {
     expect(machine.outcome?.missing.map((m) => m.slave)).to.deep.equal([0, 1]);
   });
 
+  it('counts each slave once toward the end: an abandon after its commit does not end the run early', () => {
+    const { machine } = leader(3);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    machine.receive(append(0, 0, 7), 2);
+    machine.receive(abandon(0, 'late'), 3); // already committed: changes nothing
+    machine.receive(abandon(1, 'c2'), 4);
+    machine.receive(append(0, 0, 7), 5); // a duplicate delivery of the committed append
+    expect(machine.outcome).to.equal(undefined);
+    machine.receive(request(2), 6);
+    const out = machine.receive(append(2, 1, 9), 7);
+    expect(of(out, 'end')[0]).to.deep.include({ count: 2, missing: [1] });
+  });
+
+  it('answers an append with the next grant alone: nothing is published before it', () => {
+    const { machine } = leader(3);
+    machine.start(0);
+    machine.receive(request(0), 1);
+    machine.receive(request(1), 2);
+    machine.receive(request(2), 3);
+    // Past the heartbeat: still no log batch on the handoff's path (the next tick sends it).
+    const out = machine.receive(append(0, 0, 1), 600);
+    expect(kinds(out)).to.deep.equal(['grant']);
+    expect(of(out, 'grant')[0]).to.deep.include({ at: 0, add: [[0, 1]], seqs: [0] });
+    expect(kinds(machine.tick(600))).to.deep.equal(['log']);
+  });
+
   it('ends at its deadline with what was committed, revoking the holder', () => {
     const { machine } = leader(2, [], 3000);
     machine.start(0);
