@@ -10,6 +10,7 @@ import { maskUrl } from '../executor/secret.js';
 import { MAX_SLAVES } from '../protocol/limits.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
+import { UsageError } from '../run/errors.js';
 import { checkOutputFile } from '../run/output-file.js';
 import { formatRound, roundJson } from '../run/format.js';
 import {
@@ -66,7 +67,10 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
     optionNames: COMMAND_LINE_OPTIONS,
     ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
     ...(command.auth === undefined ? {} : { apiKey: command.auth }),
-    local: { prewarmContainers: 0 },
+    local: {
+      prewarmContainers: 0,
+      ...(command.maxConcurrent === undefined ? {} : { maxConcurrent: command.maxConcurrent }),
+    },
     onProgress: display.update,
   });
   state.executor = executor;
@@ -81,6 +85,13 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   const actions = roundActions(manifest, command.slaveAction);
   const slaveAction = actions.slave;
   const local = target.localWhisk !== undefined;
+  const cap = target.localWhisk?.limits.concurrent;
+  if (cap !== undefined && command.n + 1 > cap) {
+    throw new UsageError(
+      `the round runs ${command.n + 1} activations at once (the leader and ${command.n} slaves), above the ` +
+        `embedded controller's ${cap}; raise it with --max-concurrent ${command.n + 1}`,
+    );
+  }
   const deployment = await deployManifest(target.client, manifest, {
     apihost: target.apihost,
     ...(local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {}),
