@@ -20,6 +20,7 @@ import { maskUrl } from '../protocol/mask.js';
 import type { AppendRoute } from '../protocol/messages.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
+import { localResultLimit } from '../run/local-result-limit.js';
 import { runRound } from '../run/round.js';
 import { packageRoot } from '../package-root.cjs';
 import { reportFailure, type Command, type CommandEnv, type CommandIo } from './command.js';
@@ -133,6 +134,7 @@ async function coldAndWarm(
   const localWhisk = await startLocalWhisk({
     prewarmContainers: 0,
     maxConcurrent: Math.max(DEFAULT_MAX_CONCURRENT, n + 1),
+    payloadLimitBytes: localResultLimit(n),
   });
   const executor = new FunctionExecutor({ target: 'local', localWhisk });
   try {

@@ -11,6 +11,7 @@ import { MAX_SLAVES } from '../protocol/limits.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
 import { UsageError } from '../run/errors.js';
+import { localResultLimit } from '../run/local-result-limit.js';
 import { checkOutputFile } from '../run/output-file.js';
 import { formatRound, roundJson } from '../run/format.js';
 import {
@@ -69,6 +70,7 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
     ...(command.auth === undefined ? {} : { apiKey: command.auth }),
     local: {
       prewarmContainers: 0,
+      payloadLimitBytes: localResultLimit(command.n),
       ...(command.maxConcurrent === undefined ? {} : { maxConcurrent: command.maxConcurrent }),
     },
     onProgress: display.update,
