@@ -26,6 +26,7 @@ import { packageRoot } from '../package-root.cjs';
 import { reportFailure, type Command, type CommandEnv, type CommandIo } from './command.js';
 
 const PROBE_DEADLINE_MS = 120_000;
+const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 const progress = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
@@ -175,7 +176,8 @@ async function coldAndWarm(
       const h = figure.handoffMs;
       progress(
         `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${firstProblems(figure.problems)})`} in ` +
-          `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms`,
+          `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms; peak memory ` +
+          `${mb(figure.controllerPeakBytes)} MB controller, ${mb(figure.containersPeakBytes)} MB containers`,
       );
       figures.push(figure);
     }
