@@ -20,6 +20,7 @@ import { maskUrl } from '../protocol/mask.js';
 import type { AppendRoute } from '../protocol/messages.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
+import { localMemoryMb } from '../run/local-memory.js';
 import { localResultLimit } from '../run/local-result-limit.js';
 import { runRound } from '../run/round.js';
 import { packageRoot } from '../package-root.cjs';
@@ -142,7 +143,10 @@ async function coldAndWarm(
     const target = await executor.ready();
     if (target.client === undefined) throw new Error('the executor has no OpenWhisk client to deploy with');
     await deployManifest(target.client, withRoute(manifest, route), {
-      extraLimits: { concurrency: command.localConcurrency },
+      extraLimits: {
+        concurrency: command.localConcurrency,
+        memory: localMemoryMb(command.localConcurrency),
+      },
     });
     const figures: RoundFigures[] = [];
     for (const mode of ['cold', 'warm'] as const) {

@@ -11,6 +11,7 @@ import { MAX_SLAVES } from '../protocol/limits.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
 import { UsageError } from '../run/errors.js';
+import { localMemoryMb } from '../run/local-memory.js';
 import { localResultLimit } from '../run/local-result-limit.js';
 import { checkOutputFile } from '../run/output-file.js';
 import { formatRound, roundJson } from '../run/format.js';
@@ -96,7 +97,7 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   }
   const deployment = await deployManifest(target.client, manifest, {
     apihost: target.apihost,
-    ...(local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {}),
+    ...(local ? { extraLimits: localLimits(command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY) } : {}),
   });
   display.note(`${describeDeployment(deployment)}; broker ${maskUrl(command.amqpUrl)}`);
   if (command.slaveAction !== undefined) display.note(`slave action: ${slaveAction}`);
@@ -130,6 +131,11 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   );
   for (const failure of outputs.failures) io.stderr.write(`map: ${failure}\n`);
   return ok && outputs.failures.length === 0 ? 0 : 1;
+}
+
+/** Activations per container on the embedded controller, and the memory that many slaves need. */
+function localLimits(concurrency: number): { concurrency: number; memory: number } {
+  return { concurrency, memory: localMemoryMb(concurrency) };
 }
 
 function rememberSecrets(command: MapCommand, secrets: string[]): void {
