@@ -28,6 +28,11 @@ export interface BenchCommand {
   readonly rttSamples: number;
   /** Deliveries aimed at per fanout measurement. Default 200000; `--quick`: 20000. */
   readonly fanoutDeliveries: number;
+  /**
+   * No-op activations of the invocation-rate measurement (after a warm-up of 200). Default 1000; 0
+   * skips it.
+   */
+  readonly invocations: number;
   /** Deadline of each round, in milliseconds. Default 120000. */
   readonly roundTimeoutMs: number;
   readonly amqpUrl: string;
@@ -66,6 +71,7 @@ const LIMITS = {
   localConcurrency: { min: 1, max: MAX_LOCAL_CONCURRENCY, fallback: DEFAULT_LOCAL_CONCURRENCY },
   rttSamples: { min: 10, max: 100_000, fallback: 1000, quick: 200 },
   fanoutDeliveries: { min: 1000, max: 10_000_000, fallback: 200_000, quick: 20_000 },
+  invocations: { min: 0, max: 100_000, fallback: 1000 },
   roundTimeoutMs: { min: 1000, max: 300_000, fallback: 120_000 },
 } as const;
 const DEFAULT_NS = [10, 100, 500, 1000];
@@ -75,7 +81,7 @@ const QUICK_NS = [10, 50];
 export const BENCH_USAGE =
   'usage: npm run bench -- [--quick] [--n N,...] [--reps R] [--route fanout|leader|auto] ' +
   '[--compare-direct-from N] [--local-concurrency C] [--rtt-samples K] [--fanout-deliveries D] ' +
-  '[--round-timeout-ms MS] [--amqp-url URL] [--save | --out DIR] (--help lists defaults and ranges)';
+  '[--invocations K] [--round-timeout-ms MS] [--amqp-url URL] [--save | --out DIR] (--help lists defaults and ranges)';
 
 const range = ({ min, max }: { min: number; max: number }): string => `${min}..${max}`;
 
@@ -93,6 +99,8 @@ usage: npm run bench -- [options]
   --local-concurrency C      activations per container, ${range(LIMITS.localConcurrency)} (default ${LIMITS.localConcurrency.fallback})
   --rtt-samples K            round trips measured, ${range(LIMITS.rttSamples)} (default ${LIMITS.rttSamples.fallback})
   --fanout-deliveries D      deliveries aimed at per fanout measurement, ${range(LIMITS.fanoutDeliveries)} (default ${LIMITS.fanoutDeliveries.fallback})
+  --invocations K            no-op activations of the invocations/s measurement, ${range(LIMITS.invocations)}
+                             (default ${LIMITS.invocations.fallback}; 0 skips it)
   --round-timeout-ms MS      deadline of each round, ${range(LIMITS.roundTimeoutMs)} (default ${LIMITS.roundTimeoutMs.fallback})
   --amqp-url URL             RabbitMQ broker (default: $AMQP_URL, else ${DEFAULT_AMQP_URL})
   --save                     write the results to ${SAVED_DIR}/latest.md and .json, the committed figures
@@ -112,6 +120,7 @@ const OPTIONS = {
   'rtt-samples': { type: 'string' },
   'fanout-deliveries': { type: 'string' },
   'round-timeout-ms': { type: 'string' },
+  invocations: { type: 'string' },
   'amqp-url': { type: 'string' },
   save: { type: 'boolean' },
   out: { type: 'string' },
@@ -168,6 +177,7 @@ export function parseBenchArgs(
         LIMITS.fanoutDeliveries,
         quick,
       ),
+      invocations: integer(values.invocations, '--invocations', LIMITS.invocations),
       roundTimeoutMs: integer(values['round-timeout-ms'], '--round-timeout-ms', LIMITS.roundTimeoutMs),
       amqpUrl,
       outDir: outDir(values.out, values.save === true),

@@ -5,23 +5,29 @@ import { join, resolve } from 'node:path';
 
 import { brokerVersion, measureFanout, measureRoundTrip, type FanoutFigures } from '../bench/amqp-probe.js';
 import { BENCH_HELP, BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../bench/bench-args.js';
+import { measureInvocationRate, type InvocationRateFigures } from '../bench/invocation-rate.js';
 import { MemorySampler } from '../bench/memory.js';
 import { measureProcessRoundTrip } from '../bench/process-probe.js';
 import { roundFigures, type RoundFigures } from '../bench/round-figures.js';
 import { benchMarkdown, firstProblems, type BenchResults } from '../bench/table.js';
+import { verdicts } from '../bench/targets.js';
 import { deployManifest } from '../deploy/deploy.js';
 import { loadManifest, type Manifest } from '../deploy/manifest.js';
 import { FunctionExecutor } from '../executor/executor.js';
 import { startLocalWhisk } from '../localwhisk/index.js';
+import { DEFAULT_MAX_CONCURRENT } from '../localwhisk/options.js';
 import { maskUrl } from '../protocol/mask.js';
 import type { AppendRoute } from '../protocol/messages.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
+import { localMemoryMb } from '../run/local-memory.js';
+import { localResultLimit } from '../run/local-result-limit.js';
 import { runRound } from '../run/round.js';
 import { packageRoot } from '../package-root.cjs';
 import { reportFailure, type Command, type CommandEnv, type CommandIo } from './command.js';
 
 const PROBE_DEADLINE_MS = 120_000;
+const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 const progress = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
@@ -57,6 +63,16 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo): Pr
     fanout.push(figures);
   }
 
+  let invocationRate: InvocationRateFigures | undefined;
+  if (command.invocations > 0) {
+    progress(`invoking ${command.invocations} no-op activations`);
+    invocationRate = await measureInvocationRate(command.invocations, command.localConcurrency);
+    progress(
+      `${invocationRate.acceptedPerSecond} invocations/s accepted, ` +
+        `${invocationRate.completedPerSecond} activations/s completed`,
+    );
+  }
+
   const built = await ensureBundles(ROOT);
   if (built !== undefined) progress(`built the action bundles (${built})`);
   const manifest = loadManifest(join(ROOT, 'manifest.yaml'));
@@ -70,6 +86,7 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo): Pr
     }
   }
 
+  const measured = { processRoundTrip, rounds, invocationRate };
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
@@ -86,7 +103,9 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo): Pr
     roundTrip,
     processRoundTrip,
     fanout,
+    ...(invocationRate === undefined ? {} : { invocationRate }),
     rounds,
+    verdicts: verdicts(measured),
   };
   const outDir = resolve(command.outDir);
   await mkdir(outDir, { recursive: true });
@@ -113,13 +132,21 @@ async function coldAndWarm(
   manifest: Manifest,
   command: BenchCommand,
 ): Promise<RoundFigures[]> {
-  const localWhisk = await startLocalWhisk({ prewarmContainers: 0 });
+  // The leader and every slave run at once: the controller's cap must let all of them in.
+  const localWhisk = await startLocalWhisk({
+    prewarmContainers: 0,
+    maxConcurrent: Math.max(DEFAULT_MAX_CONCURRENT, n + 1),
+    payloadLimitBytes: localResultLimit(n),
+  });
   const executor = new FunctionExecutor({ target: 'local', localWhisk });
   try {
     const target = await executor.ready();
     if (target.client === undefined) throw new Error('the executor has no OpenWhisk client to deploy with');
     await deployManifest(target.client, withRoute(manifest, route), {
-      extraLimits: { concurrency: command.localConcurrency },
+      extraLimits: {
+        concurrency: command.localConcurrency,
+        memory: localMemoryMb(command.localConcurrency),
+      },
     });
     const figures: RoundFigures[] = [];
     for (const mode of ['cold', 'warm'] as const) {
@@ -153,7 +180,8 @@ async function coldAndWarm(
       const h = figure.handoffMs;
       progress(
         `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${firstProblems(figure.problems)})`} in ` +
-          `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms`,
+          `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms; peak memory ` +
+          `${mb(figure.controllerPeakBytes)} MB controller, ${mb(figure.containersPeakBytes)} MB containers`,
       );
       figures.push(figure);
     }

@@ -10,6 +10,9 @@ import { maskUrl } from '../executor/secret.js';
 import { MAX_SLAVES } from '../protocol/limits.js';
 import { checkBroker } from '../run/broker-check.js';
 import { ensureBundles } from '../run/bundles.js';
+import { UsageError } from '../run/errors.js';
+import { localMemoryMb } from '../run/local-memory.js';
+import { localResultLimit } from '../run/local-result-limit.js';
 import { checkOutputFile } from '../run/output-file.js';
 import { formatRound, roundJson } from '../run/format.js';
 import {
@@ -66,7 +69,11 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
     optionNames: COMMAND_LINE_OPTIONS,
     ...(command.apihost === undefined ? {} : { apihost: command.apihost }),
     ...(command.auth === undefined ? {} : { apiKey: command.auth }),
-    local: { prewarmContainers: 0 },
+    local: {
+      prewarmContainers: 0,
+      payloadLimitBytes: localResultLimit(command.n),
+      ...(command.maxConcurrent === undefined ? {} : { maxConcurrent: command.maxConcurrent }),
+    },
     onProgress: display.update,
   });
   state.executor = executor;
@@ -81,9 +88,16 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   const actions = roundActions(manifest, command.slaveAction);
   const slaveAction = actions.slave;
   const local = target.localWhisk !== undefined;
+  const cap = target.localWhisk?.limits.concurrent;
+  if (cap !== undefined && command.n + 1 > cap) {
+    throw new UsageError(
+      `the round runs ${command.n + 1} activations at once (the leader and ${command.n} slaves), above the ` +
+        `embedded controller's ${cap}; raise it with --max-concurrent ${command.n + 1}`,
+    );
+  }
   const deployment = await deployManifest(target.client, manifest, {
     apihost: target.apihost,
-    ...(local ? { extraLimits: { concurrency: command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY } } : {}),
+    ...(local ? { extraLimits: localLimits(command.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY) } : {}),
   });
   display.note(`${describeDeployment(deployment)}; broker ${maskUrl(command.amqpUrl)}`);
   if (command.slaveAction !== undefined) display.note(`slave action: ${slaveAction}`);
@@ -117,6 +131,11 @@ async function main(argv: readonly string[], env: CommandEnv, io: CommandIo, sta
   );
   for (const failure of outputs.failures) io.stderr.write(`map: ${failure}\n`);
   return ok && outputs.failures.length === 0 ? 0 : 1;
+}
+
+/** Activations per container on the embedded controller, and the memory that many slaves need. */
+function localLimits(concurrency: number): { concurrency: number; memory: number } {
+  return { concurrency, memory: localMemoryMb(concurrency) };
 }
 
 function rememberSecrets(command: MapCommand, secrets: string[]): void {

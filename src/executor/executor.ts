@@ -112,6 +112,8 @@ interface Connection {
   readonly target: ExecutorTarget;
   readonly transport: WhiskTransport;
   readonly poller: ActivationPoller;
+  /** Drops the transport's open connections. */
+  readonly closeTransport: () => void;
   readonly ownedLocal: LocalWhiskHandle | undefined;
 }
 
@@ -361,6 +363,7 @@ export class FunctionExecutor {
     for (const fail of [...this.#waiters]) fail(new ExecutorClosedError('the executor was closed'));
     this.#poller?.close();
     const connection = await this.#connection?.catch(() => undefined);
+    connection?.closeTransport();
     await connection?.ownedLocal?.close();
   }
 
@@ -376,6 +379,7 @@ export class FunctionExecutor {
     let client: WhiskClient | undefined;
     let local: LocalWhiskHandle | undefined;
     let ownedLocal: LocalWhiskHandle | undefined;
+    let closeTransport = (): void => undefined;
 
     if (options.transport !== undefined) {
       transport = options.transport;
@@ -421,7 +425,11 @@ export class FunctionExecutor {
           concurrencyLimit: this.#settings.concurrencyLimit,
         };
       }
-      ({ transport, client } = createSdkTransport({
+      ({
+        transport,
+        client,
+        close: closeTransport,
+      } = createSdkTransport({
         apihost,
         auth,
         namespace,
@@ -440,13 +448,14 @@ export class FunctionExecutor {
       { ...target },
       { client: { value: client, enumerable: false }, localWhisk: { value: local, enumerable: false } },
     ) as ExecutorTarget;
-    return { target: full, transport, poller, ownedLocal };
+    return { target: full, transport, poller, closeTransport, ownedLocal };
   }
 
   async #invoke(future: Future, deadline: number, signal: AbortSignal | undefined): Promise<void> {
     const control = controlOf(future);
-    const signals = signal === undefined ? [this.#closing.signal] : [this.#closing.signal, signal];
-    const combined = AbortSignal.any(signals);
+    // Most calls pass no signal of their own: no combined signal to build per invocation then.
+    const combined =
+      signal === undefined ? this.#closing.signal : AbortSignal.any([this.#closing.signal, signal]);
     const aborted = (): ExecutorError =>
       this.#closing.signal.aborted
         ? new ExecutorClosedError(`invoking ${future.action}: the executor was closed`)

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 import type { ActivationRecord } from './activation-record.js';
 import type { ActivationStore } from './activation-store.js';
 import type { KeyValue } from './entities.js';
@@ -7,6 +5,7 @@ import type { EntityStore, ResolvedAction } from './entity-store.js';
 import { isSequence } from './exec.js';
 import type { Invocation, Invoker } from './invoker.js';
 import { runSequence, type SequenceBudget } from './sequence.js';
+import { randomId } from './random-id.js';
 
 /** Who invokes, and as part of what. */
 export interface Activation {
@@ -39,7 +38,7 @@ export class Activator {
         ...(activation.parent ? { cause: activation.parent.activationId } : {}),
       });
     }
-    const activationId = randomBytes(16).toString('hex');
+    const activationId = randomId();
     const done: Promise<ActivationRecord> = runSequence(this, this.entities, {
       sequence: resolved.action,
       activationId,

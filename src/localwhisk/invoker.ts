@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 import { STATUS_OF, type ActivationRecord, type RunKind } from './activation-record.js';
 import type { ActivationStore } from './activation-store.js';
 import type { ContainerPool, Lease, PoolAction } from './container-pool.js';
@@ -8,6 +6,7 @@ import { isSequence } from './exec.js';
 import type { NativeAction } from './native-action.js';
 import { responseTooBig, systemShutdown, timedOut } from './messages.js';
 import type { NamespaceThrottle } from './throttle.js';
+import { randomId } from './random-id.js';
 
 /** Settings the invoker needs from the controller. */
 export interface InvokerSettings {
@@ -57,7 +56,7 @@ export class Invoker {
   /** Throws a 429 HttpError when a throttle refuses; otherwise the activation is under way. */
   invoke(action: ActionDoc, params: Record<string, unknown>, context: InvokeContext = {}): Invocation {
     this.throttle.admit();
-    const activationId = randomBytes(16).toString('hex');
+    const activationId = randomId();
     const received = Date.now();
     const run = action.native
       ? this.executeNative(action, action.native, params)
@@ -165,7 +164,7 @@ export class Invoker {
       __OW_ACTION_VERSION: action.version,
       __OW_NAMESPACE: this.settings.namespace,
       __OW_DEADLINE: String(deadline),
-      __OW_TRANSACTION_ID: randomBytes(16).toString('hex'),
+      __OW_TRANSACTION_ID: randomId(),
       __OW_API_HOST: this.settings.apihost,
     };
     if (annotation(action, 'provide-api-key') === true) env['__OW_API_KEY'] = this.settings.auth;

@@ -13,7 +13,7 @@ export interface LocalWhiskOptions {
   auth?: string;
   /** The namespace of the credentials; `_` in a URL means this one. Default `'guest'`. */
   namespace?: string;
-  /** Activations in flight at once in the namespace before 429. Default `2000`. */
+  /** Activations in flight at once in the namespace before 429. Default {@link DEFAULT_MAX_CONCURRENT}. */
   maxConcurrent?: number;
   /** Invocations per minute in the namespace before 429. Default `60000`. */
   maxPerMinute?: number;
@@ -36,7 +36,10 @@ export interface LocalWhiskOptions {
   concurrencyOverride?: number;
   /** Containers started ahead of need (for the default memory size) to make cold starts cheaper. Default `1`. */
   prewarmContainers?: number;
-  /** Finished activation records kept for polling; the oldest are dropped first. Default `10000`. */
+  /**
+   * Finished activation records kept for polling; the oldest are dropped first. Default `10000`, and
+   * never fewer than twice `maxConcurrent`, so that a burst of that many activations can all be read back.
+   */
   maxActivationRecords?: number;
   /** How often each container's resident memory is checked against its limit. Default `250` ms. */
   memoryCheckIntervalMs?: number;
@@ -74,6 +77,12 @@ export interface ResolvedOptions {
   readonly catalog: boolean;
 }
 
+/** Activations in flight at once before 429 when `maxConcurrent` is not given. */
+export const DEFAULT_MAX_CONCURRENT = 2000;
+/** Highest `maxConcurrent` accepted. */
+export const MAX_MAX_CONCURRENT = 1_000_000;
+const DEFAULT_ACTIVATION_RECORDS = 10_000;
+
 /** Highest `limits.concurrency` accepted, as in common OpenWhisk deployments. */
 export const MAX_ACTION_CONCURRENCY = 500;
 
@@ -110,12 +119,19 @@ export function resolveOptions(options: LocalWhiskOptions = {}): ResolvedOptions
   if (!NAMESPACE_FORMAT.test(namespace) || namespace.length > 256) {
     throw new LocalWhiskOptionError(`namespace contains illegal characters: ${namespace}`);
   }
+  const maxConcurrent = integer(
+    'maxConcurrent',
+    options.maxConcurrent,
+    DEFAULT_MAX_CONCURRENT,
+    1,
+    MAX_MAX_CONCURRENT,
+  );
   return {
     port: integer('port', options.port, 0, 0, 65535),
     host,
     auth,
     namespace,
-    maxConcurrent: integer('maxConcurrent', options.maxConcurrent, 2000, 1, 1_000_000),
+    maxConcurrent,
     maxPerMinute: integer('maxPerMinute', options.maxPerMinute, 60000, 1, 100_000_000),
     blockingWaitMs: integer('blockingWaitMs', options.blockingWaitMs, 60000, 1, 3_600_000),
     payloadLimitBytes: integer('payloadLimitBytes', options.payloadLimitBytes, 1024 * 1024, 1, 1024 ** 3),
@@ -132,7 +148,13 @@ export function resolveOptions(options: LocalWhiskOptions = {}): ResolvedOptions
         ? undefined
         : integer('concurrencyOverride', options.concurrencyOverride, 1, 1, 100_000),
     prewarmContainers: integer('prewarmContainers', options.prewarmContainers, 1, 0, 16),
-    maxActivationRecords: integer('maxActivationRecords', options.maxActivationRecords, 10000, 1, 10_000_000),
+    maxActivationRecords: integer(
+      'maxActivationRecords',
+      options.maxActivationRecords,
+      Math.max(DEFAULT_ACTIVATION_RECORDS, 2 * maxConcurrent),
+      1,
+      10_000_000,
+    ),
     memoryCheckIntervalMs: integer('memoryCheckIntervalMs', options.memoryCheckIntervalMs, 250, 10, 60000),
     onContainerAssigned: options.onContainerAssigned,
     catalog: options.catalog ?? true,

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { ActivationRecord } from './activation-record.js';
@@ -24,6 +24,7 @@ import { isTrue, listEntities, listInt, notFound, requireOwn, DEFAULT_LIST_LIMIT
 import { rulesRoute, triggersRoute, type TriggerRouteDeps } from './rest-triggers.js';
 import type { RequestContext } from './rest-context.js';
 import { isRecord } from '../is-record.js';
+import { randomId } from './random-id.js';
 
 /** What the REST layer needs to know about the controller. */
 export interface RestSettings {
@@ -79,10 +80,10 @@ export class RestApi {
 
   /** Answers one request; never throws. */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const transactionId = randomBytes(16).toString('hex');
     try {
       await this.route(request, response);
     } catch (error) {
+      const transactionId = randomId();
       const known = error instanceof HttpError;
       const status = known ? error.status : 500;
       const message = known ? error.message : 'There was an error processing your request.';

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 import { STATUS_OF, type ActivationRecord } from './activation-record.js';
 import type { ActivationStore } from './activation-store.js';
 import type { Activator } from './activator.js';
@@ -8,6 +6,7 @@ import type { EntityStore } from './entity-store.js';
 import { HttpError } from './errors.js';
 import { resourceDoesNotExist } from './messages.js';
 import type { EntityName } from './names.js';
+import { randomId } from './random-id.js';
 
 const triggerWithInactiveRule = (rule: string, action: string): string =>
   `Rule '${rule}' is inactive, action '${action}' was not activated.`;
@@ -49,7 +48,7 @@ export class TriggerFirer {
     const rules = [...trigger.rules];
     if (!rules.some(([, link]) => link.status === 'active')) return undefined;
     const start = Date.now();
-    const activationId = randomBytes(16).toString('hex');
+    const activationId = randomId();
     const args = { ...toObject(trigger.parameters), ...payload };
     const logs = rules.map(([rule, link]) =>
       JSON.stringify(this.activate(rule, link.action, link.status, args, caller)),

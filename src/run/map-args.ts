@@ -1,4 +1,5 @@
 import { formatHelp } from '../cli/help.js';
+import { DEFAULT_MAX_CONCURRENT, MAX_MAX_CONCURRENT } from '../localwhisk/options.js';
 import { DEFAULT_LEASE_MS, DEFAULT_MAX_HOLD_MS, PARAM_RANGES, type Range } from '../protocol/limits.js';
 import { APPEND_ROUTES, type AppendRoute } from '../protocol/messages.js';
 import { UsageError } from './errors.js';
@@ -30,6 +31,11 @@ export interface MapCommand {
   readonly local: boolean;
   /** Activations one embedded-controller container serves at once (ignored for a remote OpenWhisk). */
   readonly localConcurrency?: number;
+  /**
+   * Activations the embedded controller lets run at once before it answers 429 (ignored for a remote
+   * OpenWhisk); at least N + 1, the leader and every slave. Default: the controller's 2000.
+   */
+  readonly maxConcurrent?: number;
   /** Deadline of the whole round, and of each action. */
   readonly timeoutMs?: number;
   readonly leaseMs?: number;
@@ -89,6 +95,12 @@ export function mapHelp(maxN: number): string {
         text: 'activations per container on the embedded controller; 1 gives every activation its own process, as OpenWhisk does by default',
         default: String(DEFAULT_LOCAL_CONCURRENCY),
         range: `1..${MAX_LOCAL_CONCURRENCY}`,
+      },
+      {
+        flags: '--max-concurrent C',
+        text: 'activations the embedded controller runs at once before it refuses more (429); a round needs N + 1',
+        default: String(DEFAULT_MAX_CONCURRENT),
+        range: `N + 1..${MAX_MAX_CONCURRENT}`,
       },
       {
         flags: '--timeout-ms MS',
@@ -156,6 +168,7 @@ const OPTIONS = {
   auth: { type: 'string' },
   local: { type: 'boolean' },
   'local-concurrency': { type: 'string' },
+  'max-concurrent': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
   'max-hold-ms': { type: 'string' },
@@ -207,6 +220,7 @@ export function parseMapArgs(
       `--local-concurrency must be at most ${MAX_LOCAL_CONCURRENCY}, got ${localConcurrency}`,
     );
   }
+  const maxConcurrent = optionalMaxConcurrent(values['max-concurrent'], n);
   const command: MapCommand = {
     n,
     json: values.json === true,
@@ -219,6 +233,7 @@ export function parseMapArgs(
     ...(values.auth === undefined ? {} : { auth: nonBlank(values.auth, '--auth') }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(localConcurrency === undefined ? {} : { localConcurrency }),
+    ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
     ...(leaseMs === undefined ? {} : { leaseMs }),
     ...(maxHoldMs === undefined ? {} : { maxHoldMs }),
     ...(values['slave-action'] === undefined
@@ -256,6 +271,18 @@ function optionalParams(texts: readonly string[] | undefined): Record<string, un
   const problem = slaveParamsProblem(params);
   if (problem !== undefined) throw new UsageError(`--param: ${problem}`);
   return params;
+}
+
+/** `--max-concurrent`: a cap below N + 1 would refuse the round's own activations. */
+function optionalMaxConcurrent(text: string | undefined, n: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = integerInRange(text, '--max-concurrent', 1, MAX_MAX_CONCURRENT);
+  if (value < n + 1) {
+    throw new UsageError(
+      `--max-concurrent ${value} is below the ${n + 1} activations of this round (the leader and ${n} slaves); give at least ${n + 1}`,
+    );
+  }
+  return value;
 }
 
 function optionalRoute(text: string | undefined): AppendRoute | undefined {

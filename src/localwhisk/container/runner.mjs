@@ -1,6 +1,6 @@
 // The process inside one container. Plain JavaScript run by `node` directly (no loader, no TypeScript) so a
 // container starts in tens of milliseconds. It talks to the controller over the IPC channel only:
-//   controller -> { t: 'init', code, main } | { t: 'init', dir, main } | { t: 'run', id, value, env }
+//   controller -> { t: 'init', code, main } | { t: 'init', dir, main } | { t: 'runs', runs: [{ id, value, env }] }
 //   container  -> { t: 'ready' } | { t: 'init', ok, error? } | { t: 'log', id, stream, line, time }
 //              |  { t: 'done', id, kind, result }   (result is a JSON string)
 // Semantics follow the OpenWhisk Node.js runtime: code evaluated once, `main` found in scope or in
@@ -160,8 +160,8 @@ process.on('message', (message) => {
         error: `Initialization has failed due to: ${error?.stack ?? String(error)}`,
       });
     }
-  } else if (message.t === 'run') {
-    run(message);
+  } else if (message.t === 'runs') {
+    for (const one of message.runs) run(one);
   }
 });
 

@@ -82,6 +82,12 @@ const CASES: [string, string[], string, number, Record<string, string>?][] = [
     2,
   ],
   [
+    '--max-concurrent below N + 1',
+    ['3', '--max-concurrent', '3'],
+    '--max-concurrent 3 is below the 4 activations of this round (the leader and 3 slaves); give at least 4',
+    2,
+  ],
+  [
     '--append-route stream',
     ['3', '--append-route', 'stream'],
     '--append-route must be fanout or leader, got "stream"',

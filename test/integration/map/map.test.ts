@@ -132,6 +132,8 @@ describe('npm run map', function () {
       [5, ['--local-concurrency', '1']],
       [25, []],
       [10, ['--append-route', 'leader']],
+      // A cap of exactly N + 1 admits the leader and every slave.
+      [3, ['--max-concurrent', '4']],
     ];
     for (const [n, extra] of rounds) {
       it(`N = ${n} ${['--json', ...extra].join(' ')}: one JSON object, every slave returns the same list`, async () => {
@@ -142,6 +144,16 @@ describe('npm run map', function () {
         expectAgreedList(JSON.parse(lines[0] ?? '') as MapJson, n);
       });
     }
+
+    it("refuses a round above the embedded controller's default cap before invoking anything, naming --max-concurrent", async () => {
+      const { code, stdout, stderr } = await map(['2000', '--local']);
+      expect(code).to.equal(2);
+      expect(stdout).to.equal('');
+      expect(stderr).to.contain(
+        "map: the round runs 2001 activations at once (the leader and 2000 slaves), above the embedded controller's 2000; raise it with --max-concurrent 2001",
+      );
+      expectNoStack(stderr);
+    });
 
     it('prints the list, the agreement and the timings, and writes a history that passes the checker', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'whisk-map-'));

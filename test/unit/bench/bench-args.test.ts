@@ -61,6 +61,7 @@ describe('parseBenchArgs', () => {
       '--local-concurrency',
       '--rtt-samples',
       '--fanout-deliveries',
+      '--invocations',
       '--round-timeout-ms',
       '--amqp-url',
       '--save',
@@ -72,6 +73,10 @@ describe('parseBenchArgs', () => {
         option,
       );
     }
+    expect(command([]).invocations).to.equal(1000);
+    expect(BENCH_HELP).to.match(/--invocations K .*0\.\.100000\s+\(default 1000; 0 skips it\)/s);
+    expect(command(['--invocations', '0']).invocations).to.equal(0);
+    expect(() => parseBenchArgs(['--invocations', '100001'], {})).to.throw(UsageError, /from 0 to 100000/);
     // A value below a minimum is refused with the range the help states.
     expect(() => parseBenchArgs(['--rtt-samples', '9'], {})).to.throw(UsageError, /from 10 to 100000/);
   });

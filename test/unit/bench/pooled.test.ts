@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { pooledHandoffs } from '../../../src/bench/pooled.js';
 import type { RoundFigures } from '../../../src/bench/round-figures.js';
 import { benchMarkdown, type BenchResults } from '../../../src/bench/table.js';
+import { verdicts } from '../../../src/bench/targets.js';
 
 function round(
   n: number,
@@ -87,5 +88,10 @@ function results(rounds: RoundFigures[]): BenchResults {
     processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
     fanout: [],
     rounds,
+    verdicts: verdicts({
+      processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
+      rounds,
+      invocationRate: undefined,
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { UsageError } from '../../../src/run/errors.js';
-import { parseMapArgs, type MapCommand } from '../../../src/run/map-args.js';
+import { mapHelp, parseMapArgs, type MapCommand } from '../../../src/run/map-args.js';
 
 const MAX_N = 1000;
 
@@ -50,6 +50,8 @@ describe('parseMapArgs', () => {
       '--local',
       '--local-concurrency',
       '1',
+      '--max-concurrent',
+      '26',
       '--timeout-ms',
       '30000',
       '--lease-ms=2000',
@@ -73,6 +75,7 @@ describe('parseMapArgs', () => {
       auth: 'uuid:key',
       local: true,
       localConcurrency: 1,
+      maxConcurrent: 26,
       timeoutMs: 30000,
       leaseMs: 2000,
       appendRoute: 'leader',
@@ -82,6 +85,20 @@ describe('parseMapArgs', () => {
       manifest: 'other.yaml',
       debug: true,
     });
+  });
+
+  it('takes a --max-concurrent of N + 1 or more, up to the controller limit, and names the minimum below it', () => {
+    expect(run([String(MAX_N), '--max-concurrent', String(MAX_N + 1)]).maxConcurrent).to.equal(MAX_N + 1);
+    expect(run(['3', '--max-concurrent', '1000000']).maxConcurrent).to.equal(1_000_000);
+    expect(run(['3']).maxConcurrent).to.equal(undefined);
+    expect(usageError(['3', '--max-concurrent', '3'])).to.equal(
+      '--max-concurrent 3 is below the 4 activations of this round (the leader and 3 slaves); give at least 4',
+    );
+    expect(usageError(['3', '--max-concurrent', '0'])).to.equal(
+      '--max-concurrent must be an integer from 1 to 1000000, got "0"',
+    );
+    expect(usageError(['3', '--max-concurrent', '1000001'])).to.contain('1 to 1000000');
+    expect(mapHelp(MAX_N)).to.match(/--max-concurrent C .*N \+ 1\.\.1000000/s);
   });
 
   it('accepts options before N', () => {
