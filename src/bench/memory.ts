@@ -1,44 +1,57 @@
 import { readFileSync } from 'node:fs';
 
-/** A process's resident memory in bytes from `/proc/<pid>/status`: now (`VmRSS`) and its peak (`VmHWM`). */
+/**
+ * What one process holds, in bytes, from one read of `/proc/<pid>/smaps_rollup`: its resident size
+ * (`Rss`, shared pages counted in full) and its proportional share (`Pss`: each shared page divided
+ * among the processes that map it). Undefined when the file is not readable: the process exited, or
+ * the system is not Linux (4.14 or later).
+ */
 export interface ProcMemory {
   readonly rss: number | undefined;
-  readonly peak: number | undefined;
+  readonly pss: number | undefined;
 }
 
-/** Both figures from one read of `/proc/<pid>/status`; undefined fields when it is not readable. */
+/** Both figures of one process; see {@link ProcMemory}. */
 export function procMemory(pid: number): ProcMemory {
-  let status: string;
+  let rollup: string;
   try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
   } catch {
-    // The process exited between listing and reading, or /proc is not there (not Linux).
-    return { rss: undefined, peak: undefined };
+    return { rss: undefined, pss: undefined };
   }
   const field = (name: string): number | undefined => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup);
     return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
   };
-  return { rss: field('VmRSS'), peak: field('VmHWM') };
+  return { rss: field('Rss'), pss: field('Pss') };
+}
+
+/** The peak sums a {@link MemorySampler} saw, in bytes. */
+export interface MemoryPeak {
+  /**
+   * Peak of the summed proportional set sizes: what the processes take of the machine together, each
+   * page once, however many of them map it (every container maps the same `node` binary).
+   */
+  readonly pss: number;
+  /** Peak of the summed resident sizes, shared pages counted once per process. */
+  readonly rss: number;
 }
 
 /**
- * Samples the summed resident memory of a changing set of processes (the embedded controller's
- * containers) and keeps the peak. Sampling can miss a short spike; each container's own peak
- * (`VmHWM`) is read too while it lives, and the larger of the two sums is reported.
+ * Samples the summed memory of a changing set of processes (the embedded controller's containers) and
+ * keeps the peaks. Sampling can miss a spike shorter than the interval.
  */
 export class MemorySampler {
   private timer: NodeJS.Timeout | undefined;
-  private peakSum = 0;
-  private readonly hwm = new Map<number, number>();
+  private peak = { pss: 0, rss: 0 };
 
   /**
    * @param pids - the processes to sample now
-   * @param intervalMs - sampling interval, default 200 ms
+   * @param intervalMs - sampling interval, default 100 ms
    */
   constructor(
     private readonly pids: () => readonly number[],
-    private readonly intervalMs = 200,
+    private readonly intervalMs = 100,
   ) {}
 
   start(): void {
@@ -48,21 +61,22 @@ export class MemorySampler {
     }, this.intervalMs);
   }
 
-  /** Stops sampling; returns the peak summed memory in bytes. */
-  stop(): number {
+  /** Stops sampling; returns the peak sums. */
+  stop(): MemoryPeak {
     clearInterval(this.timer);
     this.sample();
-    const hwmSum = [...this.hwm.values()].reduce((a, b) => a + b, 0);
-    return Math.max(this.peakSum, hwmSum);
+    return { ...this.peak };
   }
 
   private sample(): void {
-    let sum = 0;
+    let pss = 0;
+    let rss = 0;
     for (const pid of this.pids()) {
-      const { rss, peak: hwm } = procMemory(pid);
-      sum += rss ?? 0;
-      if (hwm !== undefined) this.hwm.set(pid, Math.max(hwm, this.hwm.get(pid) ?? 0));
+      const memory = procMemory(pid);
+      rss += memory.rss ?? 0;
+      // Without smaps_rollup's Pss (an old kernel), the resident size stands in for it.
+      pss += memory.pss ?? memory.rss ?? 0;
     }
-    this.peakSum = Math.max(this.peakSum, sum);
+    this.peak = { pss: Math.max(this.peak.pss, pss), rss: Math.max(this.peak.rss, rss) };
   }
 }

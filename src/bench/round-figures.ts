@@ -19,11 +19,24 @@ export interface RoundFigures extends RoundTimings {
   readonly published: number;
   /** Messages delivered to the leader's queue and the slaves' inboxes; the leader's part is computed. */
   readonly delivered: number;
-  /** Peak resident memory of the containers (sampled sum, or sum of their peaks if larger). */
+  /**
+   * Peak memory of the containers: their summed proportional set sizes (PSS), so the `node` binary and
+   * libraries that every container maps count once, not once per container.
+   */
   readonly containersPeakBytes: number;
-  /** Peak resident memory of the controller process (this process). */
+  /** Peak memory (PSS) of the controller process (this process). */
   readonly controllerPeakBytes: number;
+  /** Peak of controller and containers sampled together (PSS): what the round took of the machine. */
+  readonly totalPeakBytes: number;
+  /** Peak of the containers' summed resident sizes, shared pages counted once per container. */
+  readonly containersRssPeakBytes: number;
 }
+
+/** The memory peaks of one round, as {@link RoundFigures} names them. */
+export type RoundMemory = Pick<
+  RoundFigures,
+  'containersPeakBytes' | 'controllerPeakBytes' | 'totalPeakBytes' | 'containersRssPeakBytes'
+>;
 
 /**
  * Figures of one round from its report. Slaves count their own deliveries (`received`); the leader
@@ -35,8 +48,7 @@ export function roundFigures(input: {
   report: RoundReport;
   mode: 'cold' | 'warm';
   route: AppendRoute;
-  containersPeakBytes: number;
-  controllerPeakBytes: number;
+  memory: RoundMemory;
 }): RoundFigures {
   const { report } = input;
   const history: readonly HistoryEvent[] = report.history ?? [];
@@ -58,7 +70,6 @@ export function roundFigures(input: {
     handoffSamplesMs: handoffs.map((ms) => Math.round(ms * 1000) / 1000),
     published: 2 * n + 2 * n + broadcasts,
     delivered: slaveReceived + 2 * n + broadcasts,
-    containersPeakBytes: input.containersPeakBytes,
-    controllerPeakBytes: input.controllerPeakBytes,
+    ...input.memory,
   };
 }

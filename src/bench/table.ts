@@ -78,8 +78,8 @@ export function benchMarkdown(r: BenchResults): string {
     '| N | run | route | ok | total s | invoke ms | container start ms | first grant ms | coordination ms | ' +
       'collection ms | handoff p50 / p90 / p99 ms | p50 ÷ round trip | p50 ÷ two-process round trip | ' +
       'p50 ÷ fanout bound | published | ' +
-      'delivered | controller MB | containers MB |',
-    '|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+      'delivered | controller MB | containers MB | memory MB |',
+    '|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.rounds.map((x) => {
       const fan = r.fanout.find((f) => f.queues === x.n)?.perMessageMs;
       const h = x.handoffMs;
@@ -88,7 +88,7 @@ export function benchMarkdown(r: BenchResults): string {
         `| ${x.n} | ${x.mode} | ${x.route} | ${x.ok ? 'yes' : 'NO'} | ${s(x.totalMs)} | ${ms(x.invocationMs)} | ` +
         `${ms(x.containerStartMs)} | ${ms(x.firstGrantMs)} | ${ms(x.coordinationMs)} | ${ms(x.collectionMs)} | ` +
         `${handoff} | ${ratio(h?.p50, rt.p50)} | ${ratio(h?.p50, prt.p50)} | ${x.route === 'fanout' ? ratio(h?.p50, fan) : '–'} | ` +
-        `${x.published} | ${x.delivered} | ${mb(x.controllerPeakBytes)} | ${mb(x.containersPeakBytes)} |`
+        `${x.published} | ${x.delivered} | ${mb(x.controllerPeakBytes)} | ${mb(x.containersPeakBytes)} | ${mb(x.totalPeakBytes)} |`
       );
     }),
     '',

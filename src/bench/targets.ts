@@ -77,7 +77,7 @@ function peakMemoryGb(n: number, route: AppendRoute | 'any'): Target['measure'] 
   return ({ rounds }) => {
     const chosen = roundsOf(rounds, n, route, 'any');
     if (chosen.length === 0) return undefined;
-    const peak = Math.max(...chosen.map((r) => r.controllerPeakBytes + r.containersPeakBytes));
+    const peak = Math.max(...chosen.map((r) => r.totalPeakBytes));
     return { value: peak / GB, ok: true };
   };
 }

@@ -7,6 +7,7 @@ import { brokerVersion, measureFanout, measureRoundTrip, type FanoutFigures } fr
 import { BENCH_HELP, BENCH_USAGE, parseBenchArgs, routeFor, type BenchCommand } from '../bench/bench-args.js';
 import { measureInvocationRate, type InvocationRateFigures } from '../bench/invocation-rate.js';
 import { MemorySampler } from '../bench/memory.js';
+import type { RoundMemory } from '../bench/round-figures.js';
 import { measureProcessRoundTrip } from '../bench/process-probe.js';
 import { roundFigures, type RoundFigures } from '../bench/round-figures.js';
 import { benchMarkdown, firstProblems, type BenchResults } from '../bench/table.js';
@@ -151,13 +152,13 @@ async function coldAndWarm(
     const figures: RoundFigures[] = [];
     for (const mode of ['cold', 'warm'] as const) {
       progress(`N = ${n}, ${mode}, ${route} route: running`);
-      const containers = new MemorySampler(() => localWhisk.containers().map((c) => c.pid));
+      const containerPids = () => localWhisk.containers().map((c) => c.pid);
+      const containers = new MemorySampler(containerPids);
       const controller = new MemorySampler(() => [process.pid]);
-      containers.start();
-      controller.start();
+      const together = new MemorySampler(() => [process.pid, ...containerPids()]);
+      for (const sampler of [containers, controller, together]) sampler.start();
       let report;
-      let containersPeakBytes = 0;
-      let controllerPeakBytes = 0;
+      let memory: RoundMemory;
       try {
         report = await runRound({
           executor,
@@ -167,21 +168,21 @@ async function coldAndWarm(
           timeoutMs: command.roundTimeoutMs,
         });
       } finally {
-        containersPeakBytes = containers.stop();
-        controllerPeakBytes = controller.stop();
+        const containersPeak = containers.stop();
+        memory = {
+          containersPeakBytes: containersPeak.pss,
+          containersRssPeakBytes: containersPeak.rss,
+          controllerPeakBytes: controller.stop().pss,
+          totalPeakBytes: together.stop().pss,
+        };
       }
-      const figure = roundFigures({
-        report,
-        mode,
-        route,
-        containersPeakBytes,
-        controllerPeakBytes,
-      });
+      const figure = roundFigures({ report, mode, route, memory });
       const h = figure.handoffMs;
       progress(
         `N = ${n}, ${mode}: ${figure.ok ? 'agreed' : `FAILED (${firstProblems(figure.problems)})`} in ` +
           `${(figure.totalMs / 1000).toFixed(2)} s; handoff p50 ${h?.p50 ?? '–'} ms; peak memory ` +
-          `${mb(figure.controllerPeakBytes)} MB controller, ${mb(figure.containersPeakBytes)} MB containers`,
+          `${mb(figure.totalPeakBytes)} MB (PSS; controller ${mb(figure.controllerPeakBytes)}, containers ` +
+          `${mb(figure.containersPeakBytes)})`,
       );
       figures.push(figure);
     }

@@ -30,6 +30,8 @@ function round(
     delivered: 5 * n,
     containersPeakBytes: 0,
     controllerPeakBytes: 0,
+    totalPeakBytes: 0,
+    containersRssPeakBytes: 0,
   };
 }
 
