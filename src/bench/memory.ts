@@ -37,21 +37,28 @@ export interface MemoryPeak {
   readonly rss: number;
 }
 
+/** The processes sampled, in groups whose memory is summed apart; a process belongs to one group. */
+export type ProcessGroups<G extends string> = () => Readonly<Record<G, readonly number[]>>;
+
 /**
- * Samples the summed memory of a changing set of processes (the embedded controller's containers) and
- * keeps the peaks. Sampling can miss a spike shorter than the interval.
+ * Samples the summed memory of changing groups of processes (the embedded controller, its containers)
+ * and keeps the peaks of each group and of all together, each process read once per sample. Reading a
+ * process's `smaps_rollup` makes the kernel walk its page tables (3–4 ms for a busy container on a
+ * 2-core machine), so the default interval keeps the sampler's own cost to a few percent of one core;
+ * a spike shorter than the interval can be missed, while the sample taken at `stop` catches a round's
+ * end, when its lists are whole.
  */
-export class MemorySampler {
+export class MemorySampler<G extends string> {
   private timer: NodeJS.Timeout | undefined;
-  private peak = { pss: 0, rss: 0 };
+  private readonly peaks = new Map<G | 'all', MemoryPeak>();
 
   /**
-   * @param pids - the processes to sample now
-   * @param intervalMs - sampling interval, default 100 ms
+   * @param groups - the processes to sample now, by group
+   * @param intervalMs - sampling interval, default 2000 ms
    */
   constructor(
-    private readonly pids: () => readonly number[],
-    private readonly intervalMs = 100,
+    private readonly groups: ProcessGroups<G>,
+    private readonly intervalMs = 2000,
   ) {}
 
   start(): void {
@@ -61,22 +68,37 @@ export class MemorySampler {
     }, this.intervalMs);
   }
 
-  /** Stops sampling; returns the peak sums. */
-  stop(): MemoryPeak {
+  /** Stops sampling; returns the peak sums of each group and of all groups together (`all`). */
+  stop(): Record<G | 'all', MemoryPeak> {
     clearInterval(this.timer);
     this.sample();
-    return { ...this.peak };
+    const groups = Object.keys(this.groups()) as G[];
+    const peakOf = (group: G | 'all'): MemoryPeak => this.peaks.get(group) ?? { pss: 0, rss: 0 };
+    return Object.fromEntries([...groups, 'all' as const].map((g) => [g, peakOf(g)])) as Record<
+      G | 'all',
+      MemoryPeak
+    >;
   }
 
   private sample(): void {
-    let pss = 0;
-    let rss = 0;
-    for (const pid of this.pids()) {
-      const memory = procMemory(pid);
-      rss += memory.rss ?? 0;
-      // Without smaps_rollup's Pss (an old kernel), the resident size stands in for it.
-      pss += memory.pss ?? memory.rss ?? 0;
+    const all = { pss: 0, rss: 0 };
+    for (const [group, pids] of Object.entries(this.groups()) as [G, readonly number[]][]) {
+      const sum = { pss: 0, rss: 0 };
+      for (const pid of pids) {
+        const memory = procMemory(pid);
+        sum.rss += memory.rss ?? 0;
+        // Without smaps_rollup's Pss (an old kernel), the resident size stands in for it.
+        sum.pss += memory.pss ?? memory.rss ?? 0;
+      }
+      this.keep(group, sum);
+      all.pss += sum.pss;
+      all.rss += sum.rss;
     }
-    this.peak = { pss: Math.max(this.peak.pss, pss), rss: Math.max(this.peak.rss, rss) };
+    this.keep('all', all);
+  }
+
+  private keep(group: G | 'all', sum: MemoryPeak): void {
+    const peak = this.peaks.get(group) ?? { pss: 0, rss: 0 };
+    this.peaks.set(group, { pss: Math.max(peak.pss, sum.pss), rss: Math.max(peak.rss, sum.rss) });
   }
 }

@@ -152,11 +152,11 @@ async function coldAndWarm(
     const figures: RoundFigures[] = [];
     for (const mode of ['cold', 'warm'] as const) {
       progress(`N = ${n}, ${mode}, ${route} route: running`);
-      const containerPids = () => localWhisk.containers().map((c) => c.pid);
-      const containers = new MemorySampler(containerPids);
-      const controller = new MemorySampler(() => [process.pid]);
-      const together = new MemorySampler(() => [process.pid, ...containerPids()]);
-      for (const sampler of [containers, controller, together]) sampler.start();
+      const sampler = new MemorySampler(() => ({
+        controller: [process.pid],
+        containers: localWhisk.containers().map((c) => c.pid),
+      }));
+      sampler.start();
       let report;
       let memory: RoundMemory;
       try {
@@ -168,12 +168,12 @@ async function coldAndWarm(
           timeoutMs: command.roundTimeoutMs,
         });
       } finally {
-        const containersPeak = containers.stop();
+        const peaks = sampler.stop();
         memory = {
-          containersPeakBytes: containersPeak.pss,
-          containersRssPeakBytes: containersPeak.rss,
-          controllerPeakBytes: controller.stop().pss,
-          totalPeakBytes: together.stop().pss,
+          containersPeakBytes: peaks.containers.pss,
+          containersRssPeakBytes: peaks.containers.rss,
+          controllerPeakBytes: peaks.controller.pss,
+          totalPeakBytes: peaks.all.pss,
         };
       }
       const figure = roundFigures({ report, mode, route, memory });
