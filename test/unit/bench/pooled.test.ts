@@ -4,6 +4,7 @@ import { pooledHandoffs } from '../../../src/bench/pooled.js';
 import type { RoundFigures } from '../../../src/bench/round-figures.js';
 import { benchMarkdown, type BenchResults } from '../../../src/bench/table.js';
 import { verdicts } from '../../../src/bench/targets.js';
+import { benchResults, FLOOR, roundFigure } from './fixtures.js';
 
 function round(
   n: number,
@@ -11,28 +12,7 @@ function round(
   route: 'fanout' | 'leader',
   samples: number[],
 ): RoundFigures {
-  return {
-    n,
-    mode,
-    route,
-    ok: true,
-    problems: [],
-    totalMs: 100,
-    invocationMs: 10,
-    containerStartMs: 5,
-    coldStarts: mode === 'cold' ? 1 : 0,
-    firstGrantMs: 20,
-    coordinationMs: 30,
-    collectionMs: 40,
-    handoffMs: undefined,
-    handoffSamplesMs: samples,
-    published: 4 * n,
-    delivered: 5 * n,
-    containersPeakBytes: 0,
-    controllerPeakBytes: 0,
-    totalPeakBytes: 0,
-    containersRssPeakBytes: 0,
-  };
+  return roundFigure(n, mode, route, { totalMs: 100, handoffSamplesMs: samples });
 }
 
 describe('pooledHandoffs', () => {
@@ -73,27 +53,7 @@ describe('pooledHandoffs', () => {
 });
 
 function results(rounds: RoundFigures[]): BenchResults {
-  return {
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1000,
-    machine: {
-      cores: 2,
-      cpu: 'cpu',
-      memoryBytes: 1 << 30,
-      node: '20',
-      platform: 'linux',
-      broker: 'RabbitMQ',
-    },
-    command: 'npm run bench',
-    localConcurrency: 50,
-    roundTrip: { count: 10, p50: 0.5, p90: 0.6, p99: 0.7, noDelay: true },
-    processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
-    fanout: [],
-    rounds,
-    verdicts: verdicts({
-      processRoundTrip: { count: 10, p50: 1, p90: 1.2, p99: 1.4 },
-      rounds,
-      invocationRate: undefined,
-    }),
-  };
+  return benchResults(rounds, {
+    verdicts: verdicts({ processRoundTrip: FLOOR, rounds, invocationRate: undefined }),
+  });
 }

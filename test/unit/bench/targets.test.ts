@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 
 import type { InvocationRateFigures } from '../../../src/bench/invocation-rate.js';
-import type { RoundFigures } from '../../../src/bench/round-figures.js';
 import { benchMarkdown, type BenchResults } from '../../../src/bench/table.js';
+import { benchResults, FLOOR, roundFigure } from './fixtures.js';
 import {
   TARGETS,
   verdictLines,
@@ -12,38 +12,9 @@ import {
 } from '../../../src/bench/targets.js';
 
 const MB = 1024 ** 2;
-const floor = { count: 10, p50: 1, p90: 1.2, p99: 1.4 };
+const floor = FLOOR;
 
-function round(
-  n: number,
-  mode: 'cold' | 'warm',
-  route: 'fanout' | 'leader',
-  over: Partial<RoundFigures> = {},
-): RoundFigures {
-  return {
-    n,
-    mode,
-    route,
-    ok: true,
-    problems: [],
-    totalMs: 1000,
-    invocationMs: 10,
-    containerStartMs: 5,
-    coldStarts: 0,
-    firstGrantMs: 20,
-    coordinationMs: 30,
-    collectionMs: 40,
-    handoffMs: undefined,
-    handoffSamplesMs: [],
-    published: 4 * n,
-    delivered: 5 * n,
-    containersPeakBytes: 0,
-    controllerPeakBytes: 0,
-    totalPeakBytes: 0,
-    containersRssPeakBytes: 0,
-    ...over,
-  };
-}
+const round = roundFigure;
 
 function rate(acceptedPerSecond: number, failed = 0): InvocationRateFigures {
   return {
@@ -133,26 +104,7 @@ describe('bench targets', () => {
   it('prints one line per target after the tables, as the JSON lists them', () => {
     const rounds = [round(100, 'cold', 'fanout', { totalMs: 600 })];
     const list = verdicts({ processRoundTrip: floor, rounds, invocationRate: rate(1200) });
-    const results: BenchResults = {
-      startedAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 1000,
-      machine: {
-        cores: 2,
-        cpu: 'cpu',
-        memoryBytes: 1 << 30,
-        node: '20',
-        platform: 'linux',
-        broker: 'RabbitMQ',
-      },
-      command: 'npm run bench',
-      localConcurrency: 50,
-      roundTrip: { count: 10, p50: 0.5, p90: 0.6, p99: 0.7, noDelay: true },
-      processRoundTrip: floor,
-      fanout: [],
-      invocationRate: rate(1200),
-      rounds,
-      verdicts: list,
-    };
+    const results = benchResults(rounds, { invocationRate: rate(1200), verdicts: list });
     const markdown = benchMarkdown(results);
     const targets = markdown
       .slice(markdown.indexOf('## Targets'))
