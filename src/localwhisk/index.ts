@@ -86,7 +86,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     memoryCheckIntervalMs: settings.memoryCheckIntervalMs,
     onContainerAssigned: settings.onContainerAssigned,
   });
-  const store = new ActivationStore(settings.maxActivationRecords);
+  const store = new ActivationStore(settings.maxActivationRecords, settings.maxActivationResultBytes);
   const throttle = new NamespaceThrottle(settings.maxConcurrent, settings.maxPerMinute);
   const invoker = new Invoker(
     {

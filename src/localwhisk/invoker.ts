@@ -40,6 +40,8 @@ interface Outcome {
   readonly start: number;
   readonly initMs: number | undefined;
   readonly timedOut: boolean;
+  /** Size of a result the action returned, as JSON; absent for small ones the controller made. */
+  readonly resultBytes?: number;
 }
 
 /** Runs activations: throttling, placing each in a container, time limit, and the finished record. */
@@ -62,16 +64,14 @@ export class Invoker {
       ? this.executeNative(action, action.native, params)
       : this.execute(action, params, activationId);
     const done = run
-      .then((outcome) => this.record(action, activationId, received, outcome, context))
+      .then((outcome) => {
+        const record = this.record(action, activationId, received, outcome, context);
+        this.store.add(record, outcome.resultBytes);
+        return record;
+      })
       .finally(() => {
         this.throttle.release();
       });
-    done.then(
-      (record) => {
-        this.store.add(record);
-      },
-      () => undefined,
-    );
     return { activationId, done };
   }
 
@@ -140,7 +140,15 @@ export class Invoker {
       const error = responseTooBig(size, this.settings.resultLimitBytes);
       return { kind: 'application', result: { error }, logs, start, initMs, timedOut: false };
     }
-    return { kind: outcome.kind, result: outcome.result, logs, start, initMs, timedOut: clock.timedOut };
+    return {
+      kind: outcome.kind,
+      result: outcome.result,
+      logs,
+      start,
+      initMs,
+      timedOut: clock.timedOut,
+      resultBytes: size,
+    };
   }
 
   // In-process catalog actions (feeds): no container, the same record.

@@ -41,6 +41,11 @@ export interface LocalWhiskOptions {
    * never fewer than twice `maxConcurrent`, so that a burst of that many activations can all be read back.
    */
   maxActivationRecords?: number;
+  /**
+   * Bytes of results (as JSON) the kept records may hold; past it, records already read back are
+   * dropped, the first read first (never one nobody has read). Default `268435456` (256 MiB).
+   */
+  maxActivationResultBytes?: number;
   /** How often each container's resident memory is checked against its limit. Default `250` ms. */
   memoryCheckIntervalMs?: number;
   /**
@@ -72,6 +77,7 @@ export interface ResolvedOptions {
   readonly concurrencyOverride: number | undefined;
   readonly prewarmContainers: number;
   readonly maxActivationRecords: number;
+  readonly maxActivationResultBytes: number;
   readonly memoryCheckIntervalMs: number;
   readonly onContainerAssigned: ((container: ContainerInfo) => void) | undefined;
   readonly catalog: boolean;
@@ -154,6 +160,13 @@ export function resolveOptions(options: LocalWhiskOptions = {}): ResolvedOptions
       Math.max(DEFAULT_ACTIVATION_RECORDS, 2 * maxConcurrent),
       1,
       10_000_000,
+    ),
+    maxActivationResultBytes: integer(
+      'maxActivationResultBytes',
+      options.maxActivationResultBytes,
+      256 * 1024 ** 2,
+      1024,
+      Number.MAX_SAFE_INTEGER,
     ),
     memoryCheckIntervalMs: integer('memoryCheckIntervalMs', options.memoryCheckIntervalMs, 250, 10, 60000),
     onContainerAssigned: options.onContainerAssigned,
