@@ -139,16 +139,23 @@ async function coldAndWarm(
     maxConcurrent: Math.max(DEFAULT_MAX_CONCURRENT, n + 1),
     payloadLimitBytes: localResultLimit(n),
   });
-  const executor = new FunctionExecutor({ target: 'local', localWhisk });
+  // An executor keeps every future it made (its getResult() with no argument waits on all of them),
+  // so each round gets its own: the warm round must not carry the cold round's N results along.
+  const newExecutor = () => new FunctionExecutor({ target: 'local', localWhisk });
   try {
-    const target = await executor.ready();
-    if (target.client === undefined) throw new Error('the executor has no OpenWhisk client to deploy with');
-    await deployManifest(target.client, withRoute(manifest, route), {
-      extraLimits: {
-        concurrency: command.localConcurrency,
-        memory: localMemoryMb(command.localConcurrency),
-      },
-    });
+    const deployer = newExecutor();
+    try {
+      const target = await deployer.ready();
+      if (target.client === undefined) throw new Error('the executor has no OpenWhisk client to deploy with');
+      await deployManifest(target.client, withRoute(manifest, route), {
+        extraLimits: {
+          concurrency: command.localConcurrency,
+          memory: localMemoryMb(command.localConcurrency),
+        },
+      });
+    } finally {
+      await deployer.close().catch(() => undefined);
+    }
     const figures: RoundFigures[] = [];
     for (const mode of ['cold', 'warm'] as const) {
       progress(`N = ${n}, ${mode}, ${route} route: running`);
@@ -159,6 +166,7 @@ async function coldAndWarm(
       sampler.start();
       let report;
       let memory: RoundMemory;
+      const executor = newExecutor();
       try {
         report = await runRound({
           executor,
@@ -168,6 +176,7 @@ async function coldAndWarm(
           timeoutMs: command.roundTimeoutMs,
         });
       } finally {
+        await executor.close().catch(() => undefined);
         const peaks = sampler.stop();
         memory = {
           containersPeakBytes: peaks.containers.pss,
@@ -188,7 +197,6 @@ async function coldAndWarm(
     }
     return figures;
   } finally {
-    await executor.close().catch(() => undefined);
     await localWhisk.close();
   }
 }
