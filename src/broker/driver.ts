@@ -1,6 +1,7 @@
 import { halfwayTo, msUntil, wallClockMs, type Deadline } from '../protocol/deadline.js';
 import type { Message, Send } from '../protocol/messages.js';
 import { BrokerError, reasonOf, within } from './errors.js';
+import { RunConflictError } from './run-conflict.js';
 import { WakeTimer } from './wake-timer.js';
 
 /**
@@ -73,6 +74,12 @@ export interface ShellOptions {
    * For inputs that come from outside deliveries and timers (e.g. a user's callback finishing).
    */
   readonly attach?: (feed: (input: () => readonly Send[] | undefined) => void) => void;
+  /**
+   * Runs once the machine is done and its last messages are confirmed, while the party still holds
+   * its port; a rejection fails the shell. For what must be done before the port lets go (the leader
+   * writes the run's end record while its exclusive consumer still keeps any other leader out).
+   */
+  readonly beforeClose?: () => Promise<void>;
 }
 
 /** Everything {@link drive} needs. */
@@ -155,6 +162,15 @@ export function drive(options: DriveOptions): Promise<void> {
       }
       // A refused confirm may have failed the shell meanwhile.
       if (isSettled()) return;
+      if (options.beforeClose !== undefined) {
+        try {
+          await options.beforeClose();
+        } catch (error) {
+          fail(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        if (isSettled()) return;
+      }
       state = 'settled';
       await port.close(halfwayTo(deadline.finishBy));
       resolve();
@@ -202,7 +218,9 @@ export function drive(options: DriveOptions): Promise<void> {
         });
       },
       (error: unknown) => {
-        fail(error instanceof BrokerError ? error : new BrokerError(reasonOf(error), { cause: error }));
+        // A conflict found while opening (the run already ended) is the party's answer, not a fault.
+        const known = error instanceof BrokerError || error instanceof RunConflictError;
+        fail(known ? error : new BrokerError(reasonOf(error), { cause: error }));
       },
     );
   });

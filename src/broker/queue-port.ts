@@ -21,6 +21,11 @@ export interface QueuePortOptions {
   readonly prefetch: number;
   /** Options of the consumer (e.g. `exclusive`); acknowledgements are always manual. Default none. */
   readonly consume?: Omit<Options.Consume, 'noAck'>;
+  /**
+   * Runs once the consumer is in place, before the port reports itself open; a rejection fails the
+   * open with that error. The leader checks here that the run did not end while it was taking the queue.
+   */
+  readonly consumed?: () => Promise<void>;
 }
 
 /**
@@ -58,6 +63,7 @@ export function queuePort(options: QueuePortOptions): MachinePort {
       } catch (error) {
         throw new BrokerError(`could not consume ${queue}: ${reasonOf(error)}`, { cause: error });
       }
+      if (options.consumed !== undefined) await options.consumed();
     },
 
     publish(sends, confirmed): void {

@@ -8,7 +8,7 @@ import type { LeaderConfig, RunAccess } from '../protocol/validate.js';
 import { cleanUp, cleanupBy } from './cleanup.js';
 import { openChannel } from './connection.js';
 import { drive } from './driver.js';
-import { writeEndRecord, type EndRecordAccess } from './end-record.js';
+import { readEndRecord, writeEndRecord, type EndRecordAccess } from './end-record.js';
 import { endRunAsFailed } from './failure-end.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 import { runNames } from './names.js';
@@ -82,6 +82,21 @@ export async function runLeader(
           signingKey: config.signingKey,
           prefetch: 256,
           consume: { exclusive: true },
+          // The end record is written while the winner still holds the queue (see beforeClose), so a
+          // leader that gets the queue after the winner let go finds it here, before it acts.
+          consumed: async () => {
+            const ended = await settleBy(
+              readEndRecord(connection, access),
+              deadline.stopWaitingAt,
+              "reading the run's end record",
+            );
+            if (ended !== undefined) {
+              throw new RunConflictError(
+                'LEADER_CONFLICT',
+                `run ${config.runId} already ended under another leader`,
+              );
+            }
+          },
         }),
         machine,
         initial: () => {
@@ -90,6 +105,15 @@ export async function runLeader(
         },
         isDone: () => machine.outcome !== undefined,
         deadline,
+        beforeClose: async () => {
+          const sealed = machine.sealedEnd;
+          if (sealed === undefined) return;
+          await settleBy(
+            writeEndRecord(connection, access, sealed, config.expiresMs),
+            deadline.finishBy,
+            "writing the run's end record",
+          );
+        },
       }).catch((error: unknown) => {
         if (!role.owner && isAccessRefused(error)) {
           throw new RunConflictError(
@@ -99,14 +123,6 @@ export async function runLeader(
         }
         throw error;
       });
-      const sealed = machine.sealedEnd;
-      if (sealed !== undefined) {
-        await settleBy(
-          writeEndRecord(connection, access, sealed, config.expiresMs),
-          deadline.finishBy,
-          "writing the run's end record",
-        );
-      }
     } finally {
       const owned = role.owner
         ? { queues: [names.leaderQueue], exchanges: [names.logExchange] }
