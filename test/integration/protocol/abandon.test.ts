@@ -11,7 +11,8 @@ import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 
 function newRun(n: number) {
   const { runId, signingKey } = createRunCredentials();
-  const params = { n, runId, amqpUrl: AMQP_URL, signingKey, timeoutMs: 40_000, expiresMs: 3000 };
+  // Long enough that nothing of the run expires on a busy machine before the test looks at it.
+  const params = { n, runId, amqpUrl: AMQP_URL, signingKey, timeoutMs: 40_000, expiresMs: 60_000 };
   return { runId, signingKey, params, names: runNames(runId) };
 }
 
