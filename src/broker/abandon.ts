@@ -1,12 +1,10 @@
-import type { ChannelModel } from 'amqplib';
 import { encode } from '../protocol/codec.js';
 import { activationNonce } from '../protocol/credentials.js';
 import { wallClockMs } from '../protocol/deadline.js';
 import { MAX_SLAVES } from '../protocol/limits.js';
 import { ParamError } from '../protocol/failure.js';
 import { validateRunAccess } from '../protocol/validate.js';
-import { confirmChannel, connectOnce } from './connection.js';
-import { BrokerError, reasonOf, settleBy } from './errors.js';
+import { confirmChannel, onOwnConnection } from './connection.js';
 import { runNames } from './names.js';
 
 /** What {@link abandonSlave} needs: the run's access and the slave that failed for good. */
@@ -98,42 +96,32 @@ async function send(
   take: () => readonly number[],
 ): Promise<AbandonOutcome> {
   const { amqpUrl, runId, signingKey } = access;
-  const by = wallClockMs() + access.timeoutMs;
-  let connection: ChannelModel;
-  try {
-    connection = await connectOnce(amqpUrl, by);
-  } catch (error) {
-    take();
-    throw error;
-  }
-  const slaves = take();
+  // Taken once connected, so calls that come while the connection opens join; taken in any case, so
+  // a failed connection leaves no batch behind for later calls to join.
+  let taken: readonly number[] | undefined;
+  const slaves = () => (taken ??= take());
+  const text = {
+    doing: () => `telling the leader of run ${runId} that slaves ${slaves().join(', ')} failed`,
+    failed: () => `could not abandon slaves ${slaves().join(', ')}`,
+  };
   const queue = runNames(runId).leaderQueue;
   try {
-    const work = async () => {
+    return await onOwnConnection(amqpUrl, wallClockMs() + access.timeoutMs, text, async (connection) => {
+      const batch = slaves();
       const channel = await confirmChannel(connection);
       let returned = 0;
       // An unroutable mandatory message comes back before its confirm: the queue does not exist.
       channel.on('return', () => {
         returned += 1;
       });
-      for (const slave of slaves) {
+      for (const slave of batch) {
         const message = { k: 'abandon', run: runId, no: 0, slave, nonce: activationNonce() } as const;
         channel.sendToQueue(queue, encode(message, signingKey), { persistent: false, mandatory: true });
       }
       await channel.waitForConfirms();
       return { delivered: returned === 0 };
-    };
-    return await settleBy(
-      work(),
-      by,
-      `telling the leader of run ${runId} that slaves ${slaves.join(', ')} failed`,
-    );
-  } catch (error) {
-    throw error instanceof BrokerError
-      ? error
-      : new BrokerError(`could not abandon slaves ${slaves.join(', ')}: ${reasonOf(error)}`);
+    });
   } finally {
-    // Bounded too: a broker that stopped answering never confirms the close.
-    await settleBy(connection.close(), by, 'closing the connection').catch(() => undefined);
+    slaves();
   }
 }

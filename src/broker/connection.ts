@@ -1,5 +1,6 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { checkClockTime, msUntil, wallClockMs } from '../protocol/deadline.js';
+import { WhiskSyncError } from '../errors.js';
 import { BrokerError, reasonOf, settleBy } from './errors.js';
 
 /** AMQP heartbeat in seconds: a silent broker or network is noticed within about two intervals. */
@@ -146,4 +147,38 @@ export async function connectOnce(url: string, by: number): Promise<ChannelModel
   }
   connection.on('error', () => undefined);
   return connection;
+}
+
+/** What {@link onOwnConnection} says of its errand. */
+export interface ErrandText {
+  /** What the errand is doing, for the error when it does not finish in time. */
+  readonly doing: () => string;
+  /** What could not be done, before the reason, for an unexpected failure. */
+  readonly failed: () => string;
+}
+
+/**
+ * Runs a client's short errand (abandoning slaves, telling them the leader failed, deleting an end
+ * record) on a connection of its own ({@link connectOnce}), and closes it before the promise settles,
+ * all by `by`, so a client process can exit. `text` is read once `work` has started.
+ *
+ * @throws the errand's own {@link WhiskSyncError}, else a {@link BrokerError}
+ */
+export async function onOwnConnection<T>(
+  url: string,
+  by: number,
+  text: ErrandText,
+  work: (connection: ChannelModel) => Promise<T>,
+): Promise<T> {
+  const connection = await connectOnce(url, by);
+  try {
+    const running = work(connection);
+    return await settleBy(running, by, text.doing());
+  } catch (error) {
+    if (error instanceof WhiskSyncError) throw error;
+    throw new BrokerError(`${text.failed()}: ${reasonOf(error)}`, { cause: error });
+  } finally {
+    // Bounded too: a broker that stopped answering never confirms the close.
+    await settleBy(connection.close(), by, 'closing the connection').catch(() => undefined);
+  }
 }

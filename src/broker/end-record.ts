@@ -3,8 +3,7 @@ import { decode, encode } from '../protocol/codec.js';
 import { wallClockMs } from '../protocol/deadline.js';
 import type { EndMessage, Message } from '../protocol/messages.js';
 import { keyFingerprint } from '../protocol/signing.js';
-import { confirmChannel, connectOnce } from './connection.js';
-import { BrokerError, reasonOf, settleBy } from './errors.js';
+import { confirmChannel, onOwnConnection } from './connection.js';
 import { runNames, type RunNames } from './names.js';
 import { RunConflictError } from './run-conflict.js';
 
@@ -146,21 +145,12 @@ const CLEAR_MS = 5000;
  * @throws {BrokerError} when the broker cannot be reached or does not answer within 5 s
  */
 export async function clearEndRecord(amqpUrl: string, runId: string): Promise<void> {
-  const by = wallClockMs() + CLEAR_MS;
-  const connection = await connectOnce(amqpUrl, by);
-  try {
-    const work = async () => {
-      const channel = await connection.createChannel();
-      await channel.deleteQueue(runNames(runId).endRecord);
-    };
-    await settleBy(work(), by, `deleting the end record of run ${runId}`);
-  } catch (error) {
-    throw error instanceof BrokerError
-      ? error
-      : new BrokerError(`could not delete the end record of run ${runId}: ${reasonOf(error)}`, {
-          cause: error,
-        });
-  } finally {
-    await settleBy(connection.close(), by, 'closing the connection').catch(() => undefined);
-  }
+  const text = {
+    doing: () => `deleting the end record of run ${runId}`,
+    failed: () => `could not delete the end record of run ${runId}`,
+  };
+  await onOwnConnection(amqpUrl, wallClockMs() + CLEAR_MS, text, async (connection) => {
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(runNames(runId).endRecord);
+  });
 }

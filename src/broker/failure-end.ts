@@ -7,11 +7,10 @@ import { validateRunAccess } from '../protocol/validate.js';
 import { wallClockMs } from '../protocol/deadline.js';
 import { DEFAULT_EXPIRES_MS, PARAM_RANGES } from '../protocol/limits.js';
 import { cleanUp } from './cleanup.js';
-import { confirmChannel, connectOnce } from './connection.js';
-import { BrokerError, reasonOf, settleBy } from './errors.js';
+import { confirmChannel, onOwnConnection } from './connection.js';
 import { runNames } from './names.js';
 import { writeEndRecord, type EndRecordAccess } from './end-record.js';
-import { isAccessRefused, RunConflictError } from './run-conflict.js';
+import { isAccessRefused } from './run-conflict.js';
 import { joinRunTopology } from './topology.js';
 
 /**
@@ -122,25 +121,18 @@ export async function announceLeaderFailure(options: LeaderFailureOptions): Prom
     runId: access.runId,
     signingKey: access.signingKey,
   };
-  const connection = await connectOnce(access.amqpUrl, by);
-  try {
-    const work = async () => {
-      const channel = await confirmChannel(connection);
-      return endRunAsFailed(connection, channel, record, options.reason, {
-        expiresMs,
-        cleanupBy: by,
-        onlyIfWaiting: false,
-      });
-    };
-    return await settleBy(work(), by, `telling the slaves of run ${access.runId} that the leader failed`);
-  } catch (error) {
-    if (error instanceof BrokerError || error instanceof RunConflictError) throw error;
-    throw new BrokerError(`could not tell the slaves that the leader failed: ${reasonOf(error)}`, {
-      cause: error,
+  const text = {
+    doing: () => `telling the slaves of run ${access.runId} that the leader failed`,
+    failed: () => 'could not tell the slaves that the leader failed',
+  };
+  return onOwnConnection(access.amqpUrl, by, text, async (connection) => {
+    const channel = await confirmChannel(connection);
+    return endRunAsFailed(connection, channel, record, options.reason, {
+      expiresMs,
+      cleanupBy: by,
+      onlyIfWaiting: false,
     });
-  } finally {
-    await settleBy(connection.close(), by, 'closing the connection').catch(() => undefined);
-  }
+  });
 }
 
 /** Whether `queue` exists: a passive declare on a throwaway channel (a 404 closes it). */
