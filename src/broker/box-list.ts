@@ -1,5 +1,4 @@
-import { sameValue } from '../protocol/json-value.js';
-import type { Entry, Message, WelcomeMessage } from '../protocol/messages.js';
+import { sameEntry, type Entry, type Message, type WelcomeMessage } from '../protocol/messages.js';
 
 /**
  * The run's list as one shared inbox has received it: from the inbox's first welcome (the whole list
@@ -41,8 +40,7 @@ export class BoxList {
     let interned: Entry[] | undefined;
     for (const [i, entry] of add.entries()) {
       const own = known[at + i];
-      if (own === undefined || own === entry) continue;
-      if (own[0] !== entry[0] || !sameValue(own[1], entry[1])) continue;
+      if (own === undefined || own === entry || !sameEntry(own, entry)) continue;
       interned ??= [...add];
       interned[i] = own;
     }

@@ -4,7 +4,13 @@ import { decode } from '../protocol/codec.js';
 import { checkClockTime, halfwayTo, msUntil, wallClockMs } from '../protocol/deadline.js';
 import { AppendLedger } from '../protocol/append-ledger.js';
 import { memoizedListDigest } from '../protocol/list-digest.js';
-import type { EndMessage, Entry, FromLeader, Message } from '../protocol/messages.js';
+import {
+  activationKey,
+  type EndMessage,
+  type Entry,
+  type FromLeader,
+  type Message,
+} from '../protocol/messages.js';
 import { cleanUp } from './cleanup.js';
 import { confirmChannel, openChannel } from './connection.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -203,14 +209,14 @@ export class RunInbox {
       member.fail(this.failure);
       return;
     }
-    this.members.set(memberKey(member.slave, member.nonce), member);
+    this.members.set(activationKey(member.slave, member.nonce), member);
     // The run was over before this member came: the sealed end decides its outcome at once.
     if (this.ended !== undefined) member.receive(this.ended, true);
   }
 
   /** Stops dispatching to `member` (it is done). */
   remove(member: InboxMember): void {
-    const key = memberKey(member.slave, member.nonce);
+    const key = activationKey(member.slave, member.nonce);
     if (this.members.get(key) === member) {
       this.members.delete(key);
       this.welcomed.delete(key);
@@ -367,7 +373,7 @@ export class RunInbox {
     const drops = isFromLeader(decoded.message) ? this.ledger.follow(decoded.message) : [];
     const message = this.list.follow(decoded.message);
     if (message.k === 'welcome' || message.k === 'grant' || message.k === 'revoke') {
-      const key = memberKey(message.slave, message.nonce);
+      const key = activationKey(message.slave, message.nonce);
       const member = this.members.get(key);
       if (member === undefined) this.strays += 1;
       else {
@@ -485,8 +491,4 @@ function isFromLeader(m: Message): m is FromLeader {
 
 function registryKey(key: RunInboxKey): string {
   return `${key.amqpUrl}\n${key.runId}\n${key.signingKey}`;
-}
-
-function memberKey(slave: number, nonce: string): string {
-  return `${slave}.${nonce}`;
 }

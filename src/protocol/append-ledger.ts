@@ -1,5 +1,12 @@
-import { sameValue, showValue } from './json-value.js';
-import { fencingToken, type AppendMessage, type Entry, type FromLeader } from './messages.js';
+import { showValue } from './json-value.js';
+import {
+  activationKey,
+  fencingToken,
+  sameEntry,
+  type AppendMessage,
+  type Entry,
+  type FromLeader,
+} from './messages.js';
 
 /** A signed append seen on the fanout and not yet matched to a commit of its seq. */
 interface SeenAppend {
@@ -124,12 +131,4 @@ function disagreement(seq: number, appended: Entry, committed: Entry): string | 
     `append for seq ${seq} (slave ${appended[0]}, value ${showValue(appended[1])}) differs from the ` +
     `leader's commit (slave ${committed[0]}, value ${showValue(committed[1])})`
   );
-}
-
-function sameEntry(a: Entry, b: Entry): boolean {
-  return a[0] === b[0] && sameValue(a[1], b[1]);
-}
-
-function activationKey(slave: number, nonce: string): string {
-  return `${slave}.${nonce}`;
 }

@@ -6,10 +6,20 @@
  * it accepted. Slaves and the client number their own messages per activation nonce.
  */
 
-import type { JsonValue } from './json-value.js';
+import { sameValue, type JsonValue } from './json-value.js';
 
 /** One list entry: the slave that held the grant and the JSON value it appended. */
 export type Entry = readonly [slave: number, value: JsonValue];
+
+/** Whether two entries name the same slave and the same value (compared as JSON). */
+export function sameEntry(a: Entry, b: Entry): boolean {
+  return a === b || (a[0] === b[0] && sameValue(a[1], b[1]));
+}
+
+/** Tells activations of one slave apart: its id and the activation's random nonce. */
+export function activationKey(slave: number, nonce: string): string {
+  return `${slave}.${nonce}`;
+}
 
 /** One revocation: the grant's seq and the slave that held it. */
 export type Revocation = readonly [seq: number, slave: number];

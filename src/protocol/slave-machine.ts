@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../history/event.js';
 import { eventBase, type EventBase } from './event-base.js';
-import { sameValue, type JsonValue } from './json-value.js';
+import type { JsonValue } from './json-value.js';
 import {
   DEFAULT_HEARTBEAT_MS,
   MIN_LEADER_SILENCE_MS,
@@ -9,6 +9,7 @@ import {
 } from './limits.js';
 import { listDigest } from './list-digest.js';
 import {
+  sameEntry,
   type AppendRoute,
   type EndMessage,
   type Entry,
@@ -459,7 +460,7 @@ export class SlaveMachine {
     for (const [i, entry] of add.entries()) {
       const known = this.list[at + i];
       if (known === undefined) this.list.push(entry);
-      else if (known !== entry && (known[0] !== entry[0] || !sameValue(known[1], entry[1]))) return false;
+      else if (!sameEntry(known, entry)) return false;
     }
     for (const [seq, slave] of rev) this.revoked.set(seq, slave);
     return true;
