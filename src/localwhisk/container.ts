@@ -17,6 +17,8 @@ export interface RunOutcome {
   readonly kind: RunKind;
   readonly result: Record<string, unknown>;
   readonly logs: readonly string[];
+  /** Size of the result as the action's JSON, when the action produced it. */
+  readonly resultBytes?: number;
 }
 
 interface PendingRun {
@@ -203,13 +205,16 @@ export class Container {
       const pending = this.runs.get(message.id);
       if (!pending) return;
       this.runs.delete(message.id);
-      let result: Record<string, unknown>;
+      let parsed: Pick<RunOutcome, 'result' | 'resultBytes'>;
       try {
-        result = JSON.parse(message.result) as Record<string, unknown>;
+        parsed = {
+          result: JSON.parse(message.result) as Record<string, unknown>,
+          resultBytes: Buffer.byteLength(message.result),
+        };
       } catch {
-        result = { error: abnormalRun };
+        parsed = { result: { error: abnormalRun } };
       }
-      pending.resolve({ kind: message.kind, result, logs: pending.logs });
+      pending.resolve({ kind: message.kind, ...parsed, logs: pending.logs });
     }
   }
 

@@ -135,7 +135,7 @@ export class Invoker {
     if (this.closing && !clock.timedOut && outcome.kind === 'developer') {
       return { kind: 'internal', result: { error: systemShutdown }, logs, start, initMs, timedOut: false };
     }
-    const size = Buffer.byteLength(JSON.stringify(outcome.result));
+    const size = outcome.resultBytes ?? Buffer.byteLength(JSON.stringify(outcome.result));
     if (size > this.settings.resultLimitBytes) {
       const error = responseTooBig(size, this.settings.resultLimitBytes);
       return { kind: 'application', result: { error }, logs, start, initMs, timedOut: false };
